@@ -1,0 +1,35 @@
+// Bundles the three Electron targets. The CLI is a second entry of the main bundle: it is plain
+// Node (no electron import), so `npx mxaudit` runs it without the Electron binary.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const root = resolve(import.meta.dirname, '..');
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'main/app/index.ts'),
+          cli: resolve(root, 'main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      rollupOptions: { input: { index: resolve(root, 'main/preload/index.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,60 @@
+// CLI composition root: `mxaudit <command>`. Plain Node: never imports electron.
+import { probeCommand, probeHelp } from './probe-command.js';
+import { UsageError, type CliIo } from './io.js';
+import { visible } from '../../shared/visible-text.js';
+import { toolVersion } from '../version.js';
+
+const help = `mxaudit ${toolVersion}: mail server security tester
+
+Usage: mxaudit <command> [options]
+
+Commands:
+  probe <host[:port]>...   probe SMTP servers and report findings (mxaudit probe --help)
+
+Run 'mxaudit <command> --help' for a command's options.`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'probe':
+        return await probeCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.out(toolVersion);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(rest[0] === 'probe' ? probeHelp : help);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${visible(command, 80)}"`);
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
+    if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${command === 'probe' ? 'probe ' : ''}--help' for usage.`);
+      return 2;
+    }
+    io.err(`mxaudit: unexpected error: ${e.stack ?? e.message}`);
+    return 3;
+  }
+}
+
+/** Entry used by main/cli/bin.mjs. */
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nmxaudit: cancelling...\n');
+    controller.abort(new Error('cancelled by user'));
+  });
+  const code = await main(process.argv.slice(2), {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+}

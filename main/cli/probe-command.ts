@@ -1,0 +1,184 @@
+// `mxaudit probe`: parse and validate the command line, run the engine, print and save.
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { severities, severityRank, type Assessment, type Severity } from '../../shared/assessment.js';
+import { runProbe, UnknownCheckError, type ProbeProgress } from '../probe/engine.js';
+import { parseTarget } from '../probe/target.js';
+import { createResolver, parseDnsServer } from '../net/resolver.js';
+import { defaultTimeouts } from '../net/smtp-client.js';
+import { registry } from '../probe/registry.js';
+import type { ProbeOptions } from '../probe/context.js';
+import { formatText } from './text-report.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+import { UsageError, type CliIo } from './io.js';
+
+export const probeHelp = `Usage: mxaudit probe <host[:port]>... [options]
+
+Probes mail servers and reports findings about their SMTP conversation.
+
+Options:
+  --domain D            the mail domain the server receives for (recipient, spoof and harvest tests)
+  --helo NAME           name sent in EHLO (default mxaudit.invalid)
+  --checks a,b          run only these checks (${registry.map((c) => c.id).join(', ')})
+  --valid-rcpt ADDR     an existing address at the domain (repeatable); improves recipient and harvest tests
+  --relay-canary ADDR   an address YOU control: if the relay test succeeds, one marked message is sent there
+  --mail-from ADDR      envelope sender for relay and size tests (default mxaudit-probe@example.com)
+  --relay-domain D      external domain used as relay destination (default example.com; nothing is sent there)
+  --timeout MS          maximum time per check (default: each check's own, 30-120 s)
+  --command-timeout MS  maximum wait for one SMTP reply (default ${defaultTimeouts.commandMs})
+  --dns IP[:PORT]       DNS server(s) to use, comma separated (default: the system's)
+  --ca FILE             extra CA certificates (PEM) for STARTTLS
+  --harvest-samples N   unknown recipients timed in one connection (default 16, max 200)
+  --harvest-interval MS pause between timed recipients (default 0)
+  --i-am-authorized     I am authorized to test these servers: allow the active checks
+                        (relay, recipients, size, harvest); without it they are skipped
+  --json FILE           write the assessment JSON to FILE
+  --format text|json    what to print on stdout (default text)
+  --fail-on SEVERITY    exit 1 when a finding at or above SEVERITY exists (${severities.join(', ')})
+  -q, --quiet           no progress on stderr
+
+Exit codes: 0 assessment completed (whatever it found), 1 --fail-on threshold reached,
+2 bad usage or unreachable target.`;
+
+const email = z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, 'expected an address like user@example.com');
+const domainName = z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.?$/, 'expected a domain name like example.com');
+const ms = (name: string) => z.coerce.number({ error: `${name} must be a number of milliseconds` }).int().min(100, `${name} must be at least 100 ms`).max(3_600_000);
+
+const ArgsSchema = z.object({
+  domain: domainName.optional(),
+  helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, 'expected a host name or address literal').default('mxaudit.invalid'),
+  checks: z.string().optional(),
+  'valid-rcpt': z.array(email).default([]),
+  'relay-canary': email.optional(),
+  'mail-from': email.default('mxaudit-probe@example.com'),
+  'relay-domain': domainName.default('example.com'),
+  timeout: ms('--timeout').optional(),
+  'command-timeout': ms('--command-timeout').optional(),
+  dns: z.array(z.string()).default([]),
+  ca: z.string().optional(),
+  'harvest-samples': z.coerce.number().int().min(1).max(200).default(16),
+  'harvest-interval': z.coerce.number().int().min(0).max(60_000).default(0),
+  'i-am-authorized': z.boolean().default(false),
+  json: z.string().optional(),
+  format: z.enum(['text', 'json']).default('text'),
+  'fail-on': z.enum(severities).optional(),
+  quiet: z.boolean().default(false),
+});
+
+export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      domain: { type: 'string' },
+      helo: { type: 'string' },
+      checks: { type: 'string' },
+      'valid-rcpt': { type: 'string', multiple: true },
+      'relay-canary': { type: 'string' },
+      'mail-from': { type: 'string' },
+      'relay-domain': { type: 'string' },
+      timeout: { type: 'string' },
+      'command-timeout': { type: 'string' },
+      dns: { type: 'string', multiple: true },
+      ca: { type: 'string' },
+      'harvest-samples': { type: 'string' },
+      'harvest-interval': { type: 'string' },
+      'i-am-authorized': { type: 'boolean' },
+      json: { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(probeHelp);
+    return 0;
+  }
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`--${String(issue.path[0])}: ${issue.message}`);
+  }
+  const args = parsed.data;
+  if (positionals.length === 0) throw new UsageError('give at least one target: mxaudit probe <host[:port]>');
+  const targets = positionals.map((p) => {
+    try {
+      return parseTarget(p);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  let dnsServers: string[];
+  try {
+    dnsServers = args.dns.flatMap((d) => d.split(',')).filter(Boolean).map(parseDnsServer);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let ca: string | null = null;
+  if (args.ca) {
+    ca = await readFile(args.ca, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--ca ${args.ca}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${args.ca}: not a PEM certificate file`);
+  }
+  const commandMs = Math.min(args['command-timeout'] ?? defaultTimeouts.commandMs, args.timeout ?? Infinity);
+  const options: ProbeOptions = {
+    authorized: args['i-am-authorized'],
+    helo: args.helo,
+    mailFrom: args['mail-from'],
+    relayDomain: args['relay-domain'],
+    validRcpt: args['valid-rcpt'],
+    relayCanary: args['relay-canary'] ?? null,
+    ca,
+    timeouts: { connectMs: Math.min(defaultTimeouts.connectMs, commandMs), commandMs, sessionMs: args.timeout ?? defaultTimeouts.sessionMs },
+    checkTimeoutMs: args.timeout ?? null,
+    harvest: { samples: args['harvest-samples'], freshConnections: 2, intervalMs: args['harvest-interval'] },
+  };
+  if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');
+
+  const checkIds = args.checks?.split(',').map((s) => s.trim()).filter(Boolean);
+  const progress = args.quiet ? undefined : (ev: ProbeProgress) => io.err(progressLine(ev));
+  let assessment: Assessment & { unreachable: string[] };
+  try {
+    assessment = await runProbe({
+      targets,
+      domain: args.domain?.replace(/\.$/, '').toLowerCase() ?? null,
+      checks: checkIds,
+      options,
+      resolver: createResolver(dnsServers),
+      onProgress: progress,
+      signal: io.signal,
+    });
+  } catch (err) {
+    if (err instanceof UnknownCheckError) throw new UsageError(err.message);
+    throw err;
+  }
+  const { unreachable, ...result } = assessment;
+  if (unreachable.length === targets.length) {
+    io.err(`mxaudit: target unreachable: ${unreachable.join('; ')}`);
+    return 2;
+  }
+  if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  io.out(args.format === 'json' ? JSON.stringify(result, null, 2) : formatText(result));
+  if (args.json && !args.quiet) io.err(`assessment written to ${args.json}`);
+  const failOn = args['fail-on'];
+  if (failOn && result.findings.some((f) => severityRank[f.severity] >= severityRank[failOn as Severity])) return 1;
+  return 0;
+}
+
+function progressLine(ev: ProbeProgress): string {
+  const where = `${ev.host}:${ev.port}`;
+  switch (ev.type) {
+    case 'host-start':
+      return `[${where}] ${ev.addresses.length ? ev.addresses.join(', ') : 'unresolved'}`;
+    case 'check-start':
+      return `[${where}] ${ev.checkId}: running`;
+    case 'check-progress':
+      return `[${where}] ${ev.checkId}: ${ev.message}`;
+    case 'check-end':
+      return `[${where}] ${ev.checkId}: ${ev.status} (${Math.round(ev.durationMs)} ms)${ev.reason ? ` - ${ev.reason}` : ''}`;
+  }
+}

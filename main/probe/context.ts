@@ -1,0 +1,58 @@
+// Everything a check may touch. Checks do no I/O of their own: the engine builds this per run,
+// so tests and the UI can swap the clock or cancel through the signal.
+import type { SmtpSession, SmtpTimeouts } from '../net/smtp-client.js';
+import type { Transcript } from '../net/transcript.js';
+import type { DnsResolver } from '../net/resolver.js';
+
+export interface HarvestOptions {
+  /** Unknown recipients tried in the long connection. */
+  samples: number;
+  /** Extra fresh connections, to tell a per-connection limit from a per-IP one. */
+  freshConnections: number;
+  /** Pause between recipients, to bound the rate we impose on the server. */
+  intervalMs: number;
+}
+
+export interface ProbeOptions {
+  authorized: boolean;
+  helo: string;
+  /** Envelope sender for relay and size tests (recipient tests use the null sender first). */
+  mailFrom: string;
+  /** External domain used as the relay destination; mail is never sent there. */
+  relayDomain: string;
+  validRcpt: string[];
+  relayCanary: string | null;
+  ca: string | null;
+  timeouts: SmtpTimeouts;
+  /** Per-check budget cap from --timeout; each check also has its own default. */
+  checkTimeoutMs: number | null;
+  harvest: HarvestOptions;
+}
+
+export interface ProbeTarget {
+  host: string;
+  port: number;
+  /** Address actually connected to. */
+  address: string;
+  domain: string | null;
+}
+
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface ProbeContext {
+  target: ProbeTarget;
+  options: ProbeOptions;
+  /** Opens an SMTP session to the target, recorded in this check's transcript. */
+  connect(): Promise<SmtpSession>;
+  transcript: Transcript;
+  resolver: DnsResolver;
+  clock: Clock;
+  signal: AbortSignal;
+  progress(message: string): void;
+  /** Random lower-case alphanumerics, for unknown local parts. */
+  randomToken(length: number): string;
+}

@@ -1,0 +1,10 @@
+// Every check, listed explicitly (no discovery at run time). Order is the order of the report.
+// test/unit/probe/registry.test.ts keeps this list, the files in checks/ and their tests in step.
+import type { CheckDefinition } from './define-check.js';
+import ehlo from './checks/ehlo.js';
+import openRelay from './checks/open-relay.js';
+import recipients from './checks/recipients.js';
+import sizeLimit from './checks/size-limit.js';
+import harvest from './checks/harvest.js';
+
+export const registry: readonly CheckDefinition[] = [ehlo, openRelay, recipients, sizeLimit, harvest] as CheckDefinition[];
