@@ -29,9 +29,10 @@ export function replyText(r: SmtpReply): string {
   return `${r.code} ${r.lines.join(' | ')}`.trimEnd();
 }
 
-export const isPositive = (r: SmtpReply) => r.code >= 200 && r.code < 400;
-export const isTempFail = (r: SmtpReply) => r.code >= 400 && r.code < 500;
-export const isPermFail = (r: SmtpReply) => r.code >= 500;
+// Null-tolerant: a reply that never came is neither positive nor a failure.
+export const isPositive = (r: SmtpReply | null) => !!r && r.code >= 200 && r.code < 400;
+export const isTempFail = (r: SmtpReply | null) => !!r && r.code >= 400 && r.code < 500;
+export const isPermFail = (r: SmtpReply | null) => !!r && r.code >= 500;
 
 /**
  * Incremental parser: feed it chunks, it calls `onLine` per raw line and `onReply` per

@@ -35,11 +35,15 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export function estimateHarvest(samples: HarvestSample[], connectCostsMs: number[]): HarvestEstimate {
+/**
+ * `baselineMs`: the server's normal reply time (its MAIL replies), so that a delay applied to
+ * every unknown recipient from the first one is still seen as a delay.
+ */
+export function estimateHarvest(samples: HarvestSample[], connectCostsMs: number[], baselineMs: number): HarvestEstimate {
   const unknown = samples.filter((s) => s.kind === 'unknown');
   const valid = samples.filter((s) => s.kind === 'valid');
   const unknownMs = unknown.map((s) => s.ms);
-  const fastest = Math.min(...unknownMs, ...valid.map((s) => s.ms));
+  const fastest = Math.min(baselineMs, ...unknownMs, ...valid.map((s) => s.ms));
   const isDelayed = (s: HarvestSample) => s.ms - fastest >= DELAY_MS;
   const long = unknown.filter((s) => s.conn === 0);
   const firstDelayed = long.find(isDelayed);
@@ -67,7 +71,6 @@ export function estimateHarvest(samples: HarvestSample[], connectCostsMs: number
     how = perIp
       ? `the defence follows the client IP across connections (${slow !== null ? `${Math.round(slow)} ms per unknown recipient` : 'refused'})`
       : `every unknown recipient is delayed (${Math.round(slow ?? 0)} ms)`;
-    if (perGuessMs === null) perGuessMs = null;
   } else if (k !== null && fast !== null) {
     perGuessMs = (connectCost + k * fast) / k;
     const kind = k === delayAfter ? 'delays replies' : k === tempfailAfter ? 'answers 4xx' : 'disconnects';

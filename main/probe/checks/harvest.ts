@@ -4,7 +4,7 @@
 import { isPositive, isTempFail, replyText } from '../../net/smtp-reply.js';
 import { defineCheck } from '../define-check.js';
 import { mailFrom, openSession, reasonOf } from '../smtp-steps.js';
-import { estimateHarvest, type HarvestSample } from '../harvest-estimate.js';
+import { estimateHarvest, median, type HarvestSample } from '../harvest-estimate.js';
 
 /** Unknown recipients tried in each fresh connection. */
 const FRESH_SAMPLES = 3;
@@ -37,6 +37,7 @@ export default defineCheck<O>({
     const { samples: wanted, freshConnections } = ctx.options.harvest;
     const samples: HarvestSample[] = [];
     const connectCosts: number[] = [];
+    const mailReplyMs: number[] = [];
     let stopped: string | null = null;
 
     const session = async (conn: number, unknownCount: number, withValid: boolean) => {
@@ -51,6 +52,7 @@ export default defineCheck<O>({
           if (!isPositive(mail.reply)) throw new Error(`sender refused: ${replyText(mail.reply)}`);
         }
         connectCosts.push(ctx.clock.now() - t0);
+        mailReplyMs.push(mail.reply.elapsedMs);
         let errors = 0;
         for (let i = 0; i < unknownCount; i++) {
           const reply = await opened.session.command(`RCPT TO:<${ctx.randomToken(10)}@${domain}>`);
@@ -88,7 +90,7 @@ export default defineCheck<O>({
     if (unknownSamples.some((s) => s.code >= 200 && s.code < 300)) {
       return { notApplicable: 'the server accepts unknown recipients (see smtp.accepts-unknown-recipients): nothing to harvest at RCPT' };
     }
-    const est = estimateHarvest(samples, connectCosts);
+    const est = estimateHarvest(samples, connectCosts, median(mailReplyMs) ?? 0);
     const facts = { harvest: { samples: unknownSamples.length, connections: 1 + freshConnections, ...est.facts } };
     const evidence = { transcript: ctx.transcript.lines(), samples: samples.map((s) => ({ ...s, ms: Math.round(s.ms) })), estimate: est.explanation };
     if (est.facts.enumerate4CharSeconds !== null && est.facts.enumerate4CharSeconds < PRACTICAL_SECONDS) {

@@ -71,20 +71,26 @@ export default defineCheck<O>({
     let expn: { known: SmtpReply; unknown: SmtpReply } | null = null;
     let problem: string | null = null;
     try {
-      const mail = await mailFrom(ctx, opened, '');
-      opened = mail.opened;
-      nullSender = mail.reply;
-      if (!isPositive(nullSender)) {
-        // A server refusing <> is itself a finding; carry on with an ordinary sender.
+      // Postfix and others defer sender refusals to RCPT (smtpd_delay_reject), so the null
+      // sender is judged by what happens to postmaster with <> compared with an ordinary sender.
+      const transaction = async (from: string, to: string) => {
+        const mail = await mailFrom(ctx, opened, from);
+        opened = mail.opened;
+        const rcpt = isPositive(mail.reply) ? await opened.session.command(`RCPT TO:<${to}>`) : null;
         await opened.session.command('RSET');
-        const retry = await mailFrom(ctx, opened, ctx.options.mailFrom);
-        if (!isPositive(retry.reply)) throw new Error(`every sender refused: ${replyText(retry.reply)}`);
-      }
-      unknownRcpt = await opened.session.command(`RCPT TO:<${unknown}>`);
-      await opened.session.command('RSET');
-      const again = await mailFrom(ctx, opened, isPositive(nullSender) ? '' : ctx.options.mailFrom);
-      if (isPositive(again.reply)) postmaster = await opened.session.command(`RCPT TO:<postmaster@${domain}>`);
-      await opened.session.command('RSET');
+        return { mail: mail.reply, rcpt };
+      };
+      const withNull = await transaction('', `postmaster@${domain}`);
+      const withSender = await transaction(ctx.options.mailFrom, `postmaster@${domain}`);
+      const nullRefused = senderRefused(withNull) || (isPermFail(withNull.rcpt) && isPositive(withSender.rcpt));
+      nullSender = nullRefused && withNull.rcpt ? withNull.rcpt : withNull.mail;
+      // Recipient verdicts are read with a sender the server accepts, or they would say nothing.
+      const sender = nullRefused && !senderRefused(withSender) ? ctx.options.mailFrom : '';
+      const pm = sender === '' ? withNull : withSender;
+      postmaster = senderRefused(pm) ? null : pm.rcpt;
+      const unknownT = await transaction(sender, unknown);
+      if (senderRefused(unknownT)) throw new Error(`every sender we tried was refused: ${replyText(unknownT.rcpt ?? unknownT.mail)}`);
+      unknownRcpt = unknownT.rcpt;
       vrfy = { known: await opened.session.command(`VRFY ${known}`), unknown: await opened.session.command(`VRFY ${unknown}`) };
       expn = { known: await opened.session.command(`EXPN ${known}`), unknown: await opened.session.command(`EXPN ${unknown}`) };
     } catch (err) {
@@ -116,6 +122,14 @@ export default defineCheck<O>({
     return { findings, facts };
   },
 });
+
+/** Refused because of the sender: at MAIL, or at RCPT with a reply that blames the sender (smtpd_delay_reject). */
+function senderRefused(t: { mail: SmtpReply; rcpt: SmtpReply | null }): boolean {
+  if (!isPositive(t.mail)) return true;
+  if (!t.rcpt || !isPermFail(t.rcpt)) return false;
+  const text = replyText(t.rcpt);
+  return /sender/i.test(text) && !/recipient/i.test(text);
+}
 
 /**
  * A VRFY/EXPN answer discloses when it tells a known name from an unknown one

@@ -1,0 +1,158 @@
+// Small helpers shared by the benchmarks: bounded child processes with wall-clock timing,
+// statistics, a plain-text table, and an strace-based check that a process only talked to loopback.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// ---------------------------------------------------------------------------
+// Child processes.
+
+export interface ProcessResult {
+  /** exit code, null when killed by a signal */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** wall time from spawn() to the 'close' event (process exited and its stdio drained), ms */
+  ms: number;
+  timedOut: boolean;
+  /** spawn error (ENOENT, ...) */
+  error?: string;
+}
+
+/** Children still running: killed by killAllChildren() on SIGINT/SIGTERM. */
+const live = new Set<ChildProcess>();
+
+export function killAllChildren(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  live.clear();
+}
+
+/** Run `cmd args` to completion, SIGKILLed after `timeoutMs`; times the whole process. */
+export function runProcess(cmd: string, args: string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let spawnError: string | undefined;
+    const started = performance.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => (spawnError = err.message));
+    child.on('close', (code, signal) => {
+      const ms = performance.now() - started;
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, signal, stdout, stderr, ms, timedOut, ...(spawnError ? { error: spawnError } : {}) });
+    });
+  });
+}
+
+/** First line of `cmd args` output, or null when the program is missing / fails. */
+export function versionLine(cmd: string, args: string[]): string | null {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
+  if (r.error || r.status !== 0) return null;
+  return (r.stdout || r.stderr).trim().split('\n')[0] ?? null;
+}
+
+// ---------------------------------------------------------------------------
+// Statistics.
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function geometricMean(values: number[]): number {
+  const ok = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (ok.length === 0) return NaN;
+  return Math.exp(ok.reduce((sum, v) => sum + Math.log(v), 0) / ok.length);
+}
+
+export const fmtMs = (ms: number) => (Number.isFinite(ms) ? String(Math.round(ms)) : '-');
+export const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r >= 10 ? r.toFixed(0) : r.toFixed(1)}x` : '-');
+
+// ---------------------------------------------------------------------------
+// Plain-text table.
+
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Loopback verification with strace.
+
+export interface NetworkAudit {
+  /** every remote address seen in connect/sendto/sendmsg (AF_INET/AF_INET6), with count */
+  destinations: Record<string, number>;
+  /** destinations outside 127.0.0.0/8 and ::1 */
+  offLoopback: string[];
+  /** connect/sendto/sendmsg towards port 53 (any address) */
+  dnsPackets: number;
+  /** AF_PACKET sends/binds on an interface other than lo */
+  rawOffLoopback: string[];
+  /** AF_UNIX paths connected to (e.g. nscd), for the record */
+  unixPaths: string[];
+  exitCode: number | null;
+}
+
+export function straceAvailable(): boolean {
+  return versionLine('strace', ['-V']) !== null;
+}
+
+const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^::ffff:127\./i.test(addr);
+
+/** Runs the command under `strace -f` (untimed) and reports every network destination it used. */
+export async function auditNetwork(cmd: string, args: string[], timeoutMs: number, tag: string): Promise<NetworkAudit> {
+  const log = join(tmpdir(), `mxaudit-bench-strace-${process.pid}-${tag}.log`);
+  try {
+    const r = await runProcess('strace', ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-o', log, cmd, ...args], { timeoutMs });
+    const audit: NetworkAudit = { destinations: {}, offLoopback: [], dnsPackets: 0, rawOffLoopback: [], unixPaths: [], exitCode: r.code };
+    let text = '';
+    try {
+      text = readFileSync(log, 'utf8');
+    } catch {
+      throw new Error(`strace wrote no log (${r.error ?? r.stderr.trim()})`);
+    }
+    for (const line of text.split('\n')) {
+      const call = /\b(connect|sendto|sendmsg|bind)\(/.exec(line)?.[1];
+      if (!call) continue;
+      if (call !== 'bind') {
+        const port = /sin6?_port=htons\((\d+)\)/.exec(line)?.[1];
+        const addrs = [...line.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+        for (const a of addrs) {
+          const key = port ? `${a}:${port}` : a;
+          audit.destinations[key] = (audit.destinations[key] ?? 0) + 1;
+          if (!isLoopback(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
+        }
+        if (port === '53') audit.dnsPackets++;
+        const unix = /sun_path="([^"]*)"/.exec(line)?.[1];
+        if (unix && !audit.unixPaths.includes(unix)) audit.unixPaths.push(unix);
+      }
+      if (/AF_PACKET/.test(line)) {
+        const ifname = /if_nametoindex\("([^"]+)"\)/.exec(line)?.[1];
+        if (ifname !== 'lo' && !audit.rawOffLoopback.includes(line.trim())) audit.rawOffLoopback.push(line.trim());
+      }
+    }
+    return audit;
+  } finally {
+    rmSync(log, { force: true });
+  }
+}

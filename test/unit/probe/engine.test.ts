@@ -1,0 +1,74 @@
+// The engine owns failure: a throw, a hang or a missing authorization never becomes a pass,
+// and the run goes on. Checks here are small definitions against a real smtp-server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { runProbe } from '../../../main/probe/engine.js';
+import { defineCheck } from '../../../main/probe/define-check.js';
+import { createResolver } from '../../../main/net/resolver.js';
+import type { ProbeOptions } from '../../../main/probe/context.js';
+
+let server: SMTPServer;
+let port: number;
+beforeAll(async () => {
+  server = new SMTPServer({ disableReverseLookup: true, authOptional: true });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const options: ProbeOptions = {
+  authorized: false,
+  helo: 'engine.test',
+  mailFrom: 'a@b.test',
+  relayDomain: 'example.com',
+  validRcpt: [],
+  relayCanary: null,
+  ca: null,
+  timeouts: { connectMs: 1000, commandMs: 1000, sessionMs: 5000 },
+  checkTimeoutMs: null,
+  harvest: { samples: 1, freshConnections: 0, intervalMs: 0 },
+};
+const outcome = { 'smtp.test-finding': { severity: 'high' as const, title: 'A test finding', description: 'Raised by a test check for the engine.', remediation: 'Nothing to do.' } };
+
+const throwing = defineCheck({ id: 'throws', title: 'throws', category: 'smtp', active: false, timeoutMs: 1000, references: [], outcomes: outcome, run: async () => { throw new Error('boom'); } });
+const hanging = defineCheck({
+  id: 'hangs', title: 'hangs', category: 'smtp', active: false, timeoutMs: 300, references: [], outcomes: outcome,
+  // Holds a real session open and never returns: the engine must time out and close it.
+  run: async (ctx) => { await ctx.connect(); await new Promise(() => {}); return {}; },
+});
+const active = defineCheck({ id: 'active', title: 'active', category: 'smtp', active: true, timeoutMs: 1000, references: ['RFC X'], outcomes: outcome, run: async () => ({ findings: [{ outcome: 'smtp.test-finding', evidence: {}, detail: 'Measured.' }] }) });
+const passing = defineCheck({
+  id: 'talks', title: 'talks', category: 'smtp', active: false, timeoutMs: 1000, references: [], outcomes: outcome,
+  run: async (ctx) => { const s = await ctx.connect(); await s.ehlo('x.test'); await s.quit(); return { facts: { banner: 'seen' } }; },
+});
+
+describe('runProbe', () => {
+  const run = (opts: Partial<ProbeOptions> = {}) =>
+    runProbe({ targets: [{ host: '127.0.0.1', port }], domain: null, options: { ...options, ...opts }, resolver: createResolver(['127.0.0.1:1']), checkDefinitions: [throwing, hanging, active, passing] });
+
+  it('turns a throw and a timeout into errors with reasons and keeps going', async () => {
+    const a = await run();
+    const byId = Object.fromEntries(a.checks.map((c) => [c.id, c]));
+    expect(byId.throws).toMatchObject({ status: 'error', reason: 'inconclusive: boom' });
+    expect(byId.hangs).toMatchObject({ status: 'error', reason: 'inconclusive: check timed out after 300 ms' });
+    expect(byId.hangs.durationMs).toBeLessThan(1000);
+    expect(byId.talks.status).toBe('pass');
+    expect(a.facts.banner).toBe('seen');
+  });
+
+  it('skips active checks without authorization, and runs them with it', async () => {
+    const without = await run();
+    expect(without.checks.find((c) => c.id === 'active')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/--i-am-authorized/) });
+    expect(without.findings).toEqual([]);
+    const withAuth = await run({ authorized: true });
+    expect(withAuth.checks.find((c) => c.id === 'active')?.status).toBe('fail');
+    expect(withAuth.findings[0]).toMatchObject({ id: 'smtp.test-finding', checkId: 'active', severity: 'high', host: '127.0.0.1', port, description: 'Raised by a test check for the engine. Measured.', references: ['RFC X'] });
+  });
+
+  it('reports an unreachable target instead of running checks against it', async () => {
+    const a = await runProbe({ targets: [{ host: '127.0.0.1', port: 1 }], domain: null, options, resolver: createResolver(['127.0.0.1:1']), checkDefinitions: [passing] });
+    expect(a.unreachable[0]).toMatch(/ECONNREFUSED/);
+    expect(a.checks[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/^unreachable/) });
+  });
+});
