@@ -9,6 +9,7 @@ import { createResolver, parseDnsServer } from '../net/resolver.js';
 import { defaultTimeouts } from '../net/smtp-client.js';
 import { registry } from '../probe/registry.js';
 import type { ProbeOptions } from '../probe/context.js';
+import { defaultProbeOptions, probeOptions } from '../probe/default-options.js';
 import { formatText } from './text-report.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { UsageError, type CliIo } from './io.js';
@@ -47,17 +48,17 @@ const ms = (name: string) => z.coerce.number({ error: `${name} must be a number 
 
 const ArgsSchema = z.object({
   domain: domainName.optional(),
-  helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, 'expected a host name or address literal').default('mxaudit.invalid'),
+  helo: z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, 'expected a host name or address literal').default(defaultProbeOptions.helo),
   checks: z.string().optional(),
   'valid-rcpt': z.array(email).default([]),
   'relay-canary': email.optional(),
-  'mail-from': email.default('mxaudit-probe@example.com'),
-  'relay-domain': domainName.default('example.com'),
+  'mail-from': email.default(defaultProbeOptions.mailFrom),
+  'relay-domain': domainName.default(defaultProbeOptions.relayDomain),
   timeout: ms('--timeout').optional(),
   'command-timeout': ms('--command-timeout').optional(),
   dns: z.array(z.string()).default([]),
   ca: z.string().optional(),
-  'harvest-samples': z.coerce.number().int().min(1).max(200).default(16),
+  'harvest-samples': z.coerce.number().int().min(1).max(200).default(defaultProbeOptions.harvest.samples),
   'harvest-interval': z.coerce.number().int().min(0).max(60_000).default(0),
   'i-am-authorized': z.boolean().default(false),
   json: z.string().optional(),
@@ -125,7 +126,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${args.ca}: not a PEM certificate file`);
   }
   const commandMs = Math.min(args['command-timeout'] ?? defaultTimeouts.commandMs, args.timeout ?? Infinity);
-  const options: ProbeOptions = {
+  const options: ProbeOptions = probeOptions({
     authorized: args['i-am-authorized'],
     helo: args.helo,
     mailFrom: args['mail-from'],
@@ -135,8 +136,8 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     ca,
     timeouts: { connectMs: Math.min(defaultTimeouts.connectMs, commandMs), commandMs, sessionMs: args.timeout ?? defaultTimeouts.sessionMs },
     checkTimeoutMs: args.timeout ?? null,
-    harvest: { samples: args['harvest-samples'], freshConnections: 2, intervalMs: args['harvest-interval'] },
-  };
+    harvest: { ...defaultProbeOptions.harvest, samples: args['harvest-samples'], intervalMs: args['harvest-interval'] },
+  });
   if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');
 
   const checkIds = args.checks?.split(',').map((s) => s.trim()).filter(Boolean);

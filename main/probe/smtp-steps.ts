@@ -31,7 +31,7 @@ export async function upgrade(ctx: ProbeContext, opened: OpenedSession): Promise
 }
 
 /** 530 (and 5.7.0/5.7.10/5.7.11 variants) means "use STARTTLS first". */
-export const demandsTls = (r: SmtpReply) => r.code === 530 || /STARTTLS/i.test(r.lines.join(' ')) && r.code >= 500;
+export const demandsTls = (r: SmtpReply) => r.code === 530 || (r.code >= 500 && /STARTTLS/i.test(r.lines.join(' ')));
 
 /**
  * MAIL FROM, upgrading to TLS and retrying when the server demands it (nmap stops there; a

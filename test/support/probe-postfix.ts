@@ -3,20 +3,10 @@ import { describe } from 'vitest';
 import { runProbe } from '../../main/probe/engine.js';
 import { createResolver } from '../../main/net/resolver.js';
 import type { ProbeOptions } from '../../main/probe/context.js';
+import { probeOptions } from '../../main/probe/default-options.js';
 import { postfixAvailable, type PostfixInstance } from './postfix.js';
 
-export const baseOptions: ProbeOptions = {
-  authorized: true,
-  helo: 'probe.mxaudit.test',
-  mailFrom: 'mxaudit-probe@example.com',
-  relayDomain: 'example.com',
-  validRcpt: [],
-  relayCanary: null,
-  ca: null,
-  timeouts: { connectMs: 5000, commandMs: 10_000, sessionMs: 60_000 },
-  checkTimeoutMs: null,
-  harvest: { samples: 12, freshConnections: 2, intervalMs: 0 },
-};
+export const baseOptions: ProbeOptions = probeOptions({ authorized: true, helo: 'probe.mxaudit.test', harvest: { samples: 12, freshConnections: 2, intervalMs: 0 } });
 
 export async function probePostfix(pf: PostfixInstance, checks: string[], options: Partial<ProbeOptions> = {}) {
   return runProbe({

@@ -1,6 +1,6 @@
 // Recipient handling: is an unknown recipient refused at RCPT, are postmaster and the null
 // sender accepted as the RFCs require, and do VRFY/EXPN tell who exists?
-import { isPermFail, isPositive, replyText, type SmtpReply } from '../../net/smtp-reply.js';
+import { isPermFail, isPositive, isTempFail, replyText, type SmtpReply } from '../../net/smtp-reply.js';
 import { defineCheck, type RaisedFinding } from '../define-check.js';
 import { mailFrom, openSession, reasonOf, type OpenedSession } from '../smtp-steps.js';
 
@@ -119,6 +119,8 @@ export default defineCheck<O>({
       },
     };
     if (!unknownRcpt) return { findings, facts, inconclusive: problem ?? 'no RCPT reply' };
+    // Greylisting or a failing directory lookup: come back later rather than guess.
+    if (isTempFail(unknownRcpt)) return { findings, facts, inconclusive: `temporary failure for an unknown recipient: ${replyText(unknownRcpt)}` };
     return { findings, facts };
   },
 });

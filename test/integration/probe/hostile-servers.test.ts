@@ -6,22 +6,17 @@ import { runProbe } from '../../../main/probe/engine.js';
 import { createResolver } from '../../../main/net/resolver.js';
 import { formatText } from '../../../main/cli/text-report.js';
 import type { ProbeOptions } from '../../../main/probe/context.js';
+import { probeOptions } from '../../../main/probe/default-options.js';
 import { hostileScripts, startScriptedServer } from '../../support/hostile-server.js';
 import { AssessmentSchema } from '../../../shared/assessment.js';
 
 const CHECK_BUDGET_MS = 3000;
-const options: ProbeOptions = {
+const options: ProbeOptions = probeOptions({
   authorized: true,
-  helo: 'mxaudit.test',
-  mailFrom: 'probe@mxaudit.test',
-  relayDomain: 'example.com',
-  validRcpt: [],
-  relayCanary: null,
-  ca: null,
   timeouts: { connectMs: 2000, commandMs: 2000, sessionMs: CHECK_BUDGET_MS },
   checkTimeoutMs: CHECK_BUDGET_MS,
   harvest: { samples: 4, freshConnections: 1, intervalMs: 0 },
-};
+});
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);

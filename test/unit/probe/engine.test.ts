@@ -7,6 +7,7 @@ import { runProbe } from '../../../main/probe/engine.js';
 import { defineCheck } from '../../../main/probe/define-check.js';
 import { createResolver } from '../../../main/net/resolver.js';
 import type { ProbeOptions } from '../../../main/probe/context.js';
+import { probeOptions } from '../../../main/probe/default-options.js';
 
 let server: SMTPServer;
 let port: number;
@@ -17,18 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const options: ProbeOptions = {
-  authorized: false,
-  helo: 'engine.test',
-  mailFrom: 'a@b.test',
-  relayDomain: 'example.com',
-  validRcpt: [],
-  relayCanary: null,
-  ca: null,
-  timeouts: { connectMs: 1000, commandMs: 1000, sessionMs: 5000 },
-  checkTimeoutMs: null,
-  harvest: { samples: 1, freshConnections: 0, intervalMs: 0 },
-};
+const options: ProbeOptions = probeOptions({ timeouts: { connectMs: 1000, commandMs: 1000, sessionMs: 5000 } });
 const outcome = { 'smtp.test-finding': { severity: 'high' as const, title: 'A test finding', description: 'Raised by a test check for the engine.', remediation: 'Nothing to do.' } };
 
 const throwing = defineCheck({ id: 'throws', title: 'throws', category: 'smtp', active: false, timeoutMs: 1000, references: [], outcomes: outcome, run: async () => { throw new Error('boom'); } });
