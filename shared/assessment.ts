@@ -134,6 +134,10 @@ export const HostFactsSchema = z
   .catchall(z.unknown());
 export type HostFacts = z.infer<typeof HostFactsSchema>;
 
+/** Facts of the mail domain (DNS records), filled by domain-scoped checks. */
+export const DomainFactsSchema = z.object({}).catchall(z.unknown());
+export type DomainFacts = z.infer<typeof DomainFactsSchema>;
+
 export const HostResultSchema = z.object({
   host: z.string(),
   port: z.number().int(),
@@ -165,5 +169,6 @@ export const AssessmentSchema = z.object({
   /** Facts of the first host (the usual single-host case); every host's facts are in `hosts`. */
   facts: HostFactsSchema,
   hosts: z.array(HostResultSchema),
+  domainFacts: DomainFactsSchema,
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;

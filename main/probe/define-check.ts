@@ -24,7 +24,8 @@ export interface RaisedFinding<O extends string> {
 
 export interface CheckResult<O extends string = string> {
   findings?: RaisedFinding<O>[];
-  facts?: Partial<HostFacts>;
+  /** Host facts for host checks; domain facts (assessment.domainFacts) for domain checks. */
+  facts?: Partial<HostFacts> & Record<string, unknown>;
   /** The check could not reach a verdict: becomes status `error` with this reason. */
   inconclusive?: string;
   /** The check does not apply to this target: becomes status `skipped` with this reason. */
@@ -35,6 +36,8 @@ export interface CheckDefinition<O extends string = string> {
   id: string;
   title: string;
   category: CheckCategory;
+  /** 'host' (default): once per probed host; 'domain': once per assessment, for the mail domain's DNS. */
+  scope?: 'host' | 'domain';
   /** Active checks send MAIL/RCPT/VRFY and need the user's explicit authorization. */
   active: boolean;
   /** Timing-sensitive checks run alone, not alongside others on the same host. */

@@ -11,6 +11,7 @@ import {
   type Finding,
   type HostFacts,
   type HostResult,
+  type DomainFacts,
 } from '../../shared/assessment.js';
 import { SmtpSession } from '../net/smtp-client.js';
 import { Transcript } from '../net/transcript.js';
@@ -29,6 +30,8 @@ export type ProbeProgress =
 export interface HostPort {
   host: string;
   port: number;
+  /** Address to connect to, when the caller already resolved it (MX expansion probes each address). */
+  address?: string;
 }
 
 export interface RunProbeInput {
@@ -75,36 +78,56 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
   const findings: Finding[] = [];
   const hosts: HostResult[] = [];
   const unreachable: string[] = [];
+  const domainFacts: DomainFacts = {};
+  const record = (def: CheckDefinition, target: ProbeTarget, run: CheckRun, result: CheckResult | null, facts: HostFacts | DomainFacts) => {
+    checks.push(run);
+    if (result?.facts) Object.assign(facts, result.facts);
+    for (const raised of result?.findings ?? []) findings.push(toFinding(def, target, raised));
+  };
 
-  for (const hp of input.targets) {
+  // Domain checks (DNS records of the mail domain) run once, before the hosts.
+  for (const def of selected.filter((d) => d.scope === 'domain')) {
+    const target: ProbeTarget = { host: input.domain ?? '', port: 0, address: '', domain: input.domain };
+    const where = { host: target.host, port: 0 };
+    if (!input.domain) {
+      checks.push({ id: def.id, ...where, status: 'skipped', durationMs: 0, reason: 'no domain: give --domain' });
+      continue;
+    }
+    input.onProgress?.({ type: 'check-start', ...where, checkId: def.id });
+    const { run, result } = await runCheck(def, target, input, clock);
+    record(def, target, run, result, domainFacts);
+    input.onProgress?.({ type: 'check-end', ...where, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
+  }
+
+  const hostChecks = selected.filter((d) => d.scope !== 'domain');
+  for (const hp of hostChecks.length ? input.targets : []) {
     const facts: HostFacts = {};
     let addresses: string[] = [];
     let problem: string | null = null;
     try {
-      addresses = await input.resolver.resolveAddresses(hp.host);
+      addresses = hp.address ? [hp.address] : await input.resolver.resolveAddresses(hp.host);
       if (addresses.length === 0) problem = `${hp.host} has no A or AAAA record`;
     } catch (err) {
       problem = `cannot resolve ${hp.host}: ${(err as Error).message}`;
     }
     if (!problem) problem = await tcpReachable(addresses[0], hp.port, input.options.timeouts.connectMs, input.signal);
     hosts.push({ host: hp.host, port: hp.port, addresses, facts });
-    input.onProgress?.({ type: 'host-start', ...hp, addresses });
+    input.onProgress?.({ type: 'host-start', host: hp.host, port: hp.port, addresses });
     if (problem) {
       unreachable.push(`${hp.host}:${hp.port}: ${problem}`);
-      for (const def of selected) checks.push({ id: def.id, ...hp, status: 'error', durationMs: 0, reason: `unreachable: ${problem}` });
+      for (const def of hostChecks) checks.push({ id: def.id, host: hp.host, port: hp.port, status: 'error', durationMs: 0, reason: `unreachable: ${problem}` });
       continue;
     }
-    const target: ProbeTarget = { ...hp, address: addresses[0], domain: input.domain };
+    const target: ProbeTarget = { host: hp.host, port: hp.port, address: addresses[0], domain: input.domain };
+    const where = { host: hp.host, port: hp.port };
     const runOne = async (def: CheckDefinition) => {
-      input.onProgress?.({ type: 'check-start', ...hp, checkId: def.id });
+      input.onProgress?.({ type: 'check-start', ...where, checkId: def.id });
       const { run, result } = await runCheck(def, target, input, clock);
-      checks.push(run);
-      if (result?.facts) Object.assign(facts, result.facts);
-      for (const raised of result?.findings ?? []) findings.push(toFinding(def, target, raised));
-      input.onProgress?.({ type: 'check-end', ...hp, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
+      record(def, target, run, result, facts);
+      input.onProgress?.({ type: 'check-end', ...where, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
     };
-    await runLimited(selected.filter((d) => !d.exclusive), HOST_CONCURRENCY, runOne);
-    for (const def of selected.filter((d) => d.exclusive)) await runOne(def);
+    await runLimited(hostChecks.filter((d) => !d.exclusive), HOST_CONCURRENCY, runOne);
+    for (const def of hostChecks.filter((d) => d.exclusive)) await runOne(def);
   }
 
   const order = new Map(selected.map((d, i) => [d.id, i]));
@@ -133,6 +156,7 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
     findings,
     facts: first?.facts ?? {},
     hosts,
+    domainFacts,
     unreachable,
   };
 }

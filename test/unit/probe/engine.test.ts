@@ -62,3 +62,26 @@ describe('runProbe', () => {
     expect(a.checks[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/^unreachable/) });
   });
 });
+
+describe('domain-scoped checks', () => {
+  let runs = 0;
+  const domainCheck = defineCheck({
+    id: 'domain-once', title: 'domain once', category: 'dns', scope: 'domain', active: false, timeoutMs: 1000, references: [],
+    outcomes: { 'dns.test-finding': { severity: 'low', title: 'A domain finding', description: 'Raised once per domain by a test check.', remediation: 'Nothing to do.' } },
+    run: async (ctx) => { runs++; return { facts: { seenDomain: ctx.target.domain }, findings: [{ outcome: 'dns.test-finding', evidence: {} }] }; },
+  });
+
+  it('run once per assessment, whatever the number of hosts; facts go to domainFacts', async () => {
+    runs = 0;
+    const a = await runProbe({ targets: [{ host: '127.0.0.1', port }, { host: 'localhost', port }], domain: 'lab.test', options, resolver: createResolver(['127.0.0.1:1']), checkDefinitions: [domainCheck, passing] });
+    expect(runs).toBe(1);
+    expect(a.domainFacts).toEqual({ seenDomain: 'lab.test' });
+    expect(a.findings).toMatchObject([{ id: 'dns.test-finding', host: 'lab.test', port: 0 }]);
+    expect(a.checks.map((c) => `${c.id}@${c.host}`)).toEqual(['domain-once@lab.test', 'talks@127.0.0.1', 'talks@localhost']);
+  });
+
+  it('are skipped without a domain', async () => {
+    const a = await runProbe({ targets: [], domain: null, options, resolver: createResolver(['127.0.0.1:1']), checkDefinitions: [domainCheck] });
+    expect(a.checks[0]).toMatchObject({ status: 'skipped', reason: 'no domain: give --domain' });
+  });
+});
