@@ -1,0 +1,135 @@
+// The embedded authoritative DNS server of the lab and the tests (dns2), bound to an explicit
+// loopback address: fixture zones with A, AAAA, MX, multi-string TXT, PTR, CNAME, NS,
+// NXDOMAIN, SERVFAIL and deliberately slow answers.
+import net from 'node:net';
+import dns2 from 'dns2';
+import { lookupName, normalizeZones, type NameRecords, type ZoneData } from './zone-data.js';
+
+const { Packet } = dns2;
+
+export interface LabDnsServer {
+  /** `127.0.0.1:PORT`, ready for --dns and createResolver(). */
+  server: string;
+  address: string;
+  port: number;
+  /** Questions answered so far, for benchmarks and tests that count queries. */
+  queries(): number;
+  stop(): Promise<void>;
+}
+
+export interface LabDnsOptions {
+  /** Loopback address to bind (default 127.0.0.1). */
+  address?: string;
+  /** Port for both UDP and TCP; 0 picks a free one (default). */
+  port?: number;
+  ttl?: number;
+}
+
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+
+export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Promise<LabDnsServer> {
+  const address = opts.address ?? '127.0.0.1';
+  if (!net.isIP(address)) throw new Error(`lab DNS: listen address must be an IP address, got "${address}"`);
+  const ttl = opts.ttl ?? 60;
+  const table = normalizeZones(zones);
+  let answered = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const server = dns2.createServer({
+    udp: true,
+    tcp: true,
+    handle: (request, send) => {
+      const response = Packet.createResponseFromRequest(request);
+      response.header.aa = 1;
+      const [question] = request.questions;
+      const records = question ? lookupName(table, question.name) : undefined;
+      if (!question) response.header.rcode = RCODE.REFUSED;
+      else if (!records) response.header.rcode = RCODE.NXDOMAIN;
+      else if (records.rcode) response.header.rcode = RCODE[records.rcode];
+      else response.answers.push(...(answerChain(table, question, records, ttl) as dns2.Packet.Resource[]));
+      const reply = () => {
+        answered++;
+        void send(response).catch(() => {}); // the client may be gone; nothing to do
+      };
+      if (records?.delayMs) {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          reply();
+        }, records.delayMs);
+        timers.add(t);
+      } else reply();
+    },
+  });
+  server.on('error', () => {}); // a malformed packet must not take the lab down
+  server.on('requestError', () => {});
+
+  // Bind TCP first: dns2 listens on all interfaces when a TCP port is 0, so pick the
+  // port on the explicit address ourselves and reuse it for UDP.
+  const port = opts.port || (await freePort(address));
+  await server.listen({ udp: { port, address }, tcp: { port, address } });
+  return {
+    server: address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`,
+    address,
+    port,
+    queries: () => answered,
+    stop: async () => {
+      for (const t of timers) clearTimeout(t);
+      await server.close();
+    },
+  };
+}
+
+type DnsQuestion = { name: string; type: number };
+// dns2 encodes plain records (as its README shows); its typings ask for class instances.
+type Answer = Omit<dns2.Packet.Resource, 'toBuffer'>;
+
+/**
+ * A CNAME answers every type (RFC 1034 3.6.2); as an authoritative server for the target too,
+ * we add the target's records to the answer, which is what stub resolvers expect.
+ */
+function answerChain(table: Map<string, NameRecords>, q: DnsQuestion, r: NameRecords, ttl: number): Answer[] {
+  const out: Answer[] = [];
+  let name = q.name;
+  let records: NameRecords | undefined = r;
+  for (let hops = 0; records && hops < 8; hops++) {
+    if (!records.CNAME || q.type === Packet.TYPE.CNAME) return [...out, ...answers({ name, type: q.type }, records, ttl)];
+    out.push({ name, class: Packet.CLASS.IN, ttl, type: Packet.TYPE.CNAME, domain: records.CNAME });
+    name = records.CNAME;
+    records = lookupName(table, name);
+  }
+  return out;
+}
+
+function answers(q: DnsQuestion, r: NameRecords, ttl: number): Answer[] {
+  const base = { name: q.name, class: Packet.CLASS.IN, ttl };
+  const T = Packet.TYPE;
+  switch (q.type) {
+    case T.A:
+      return (r.A ?? []).map((address) => ({ ...base, type: T.A, address }));
+    case T.AAAA:
+      return (r.AAAA ?? []).map((address) => ({ ...base, type: T.AAAA, address }));
+    case T.MX:
+      return (r.MX ?? []).map((m) => ({ ...base, type: T.MX, priority: m.priority, exchange: m.exchange }));
+    case T.TXT:
+      return (r.TXT ?? []).map((t) => ({ ...base, type: T.TXT, data: Array.isArray(t) ? t : [t] }));
+    case T.PTR:
+      return (r.PTR ?? []).map((domain) => ({ ...base, type: T.PTR, domain }));
+    case T.CNAME:
+      return r.CNAME ? [{ ...base, type: T.CNAME, domain: r.CNAME }] : [];
+    case T.NS:
+      return (r.NS ?? []).map((ns) => ({ ...base, type: T.NS, ns }));
+    default:
+      return [];
+  }
+}
+
+function freePort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, address, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
