@@ -1,5 +1,6 @@
 // CLI composition root: `mxaudit <command>`. Plain Node: never imports electron.
 import { probeCommand, probeHelp } from './probe-command.js';
+import { dnsServeCommand } from './dns-serve-command.js';
 import { UsageError, type CliIo } from './io.js';
 import { visible } from '../../shared/visible-text.js';
 import { toolVersion } from '../version.js';
@@ -10,6 +11,7 @@ Usage: mxaudit <command> [options]
 
 Commands:
   probe <host[:port]>...   probe SMTP servers and report findings (mxaudit probe --help)
+  dns-serve --zones FILE   run the embedded lab DNS server with zones from a file
 
 Run 'mxaudit <command> --help' for a command's options.`;
 
@@ -19,6 +21,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'probe':
         return await probeCommand(rest, io);
+      case 'dns-serve':
+        return await dnsServeCommand(rest, io);
       case '--version':
       case '-v':
         io.out(toolVersion);
@@ -36,7 +40,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const e = err as Error & { code?: string };
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
     if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${command === 'probe' ? 'probe ' : ''}--help' for usage.`);
+      const sub = command === 'probe' || command === 'dns-serve' ? `${command} ` : '';
+      io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${sub}--help' for usage.`);
       return 2;
     }
     io.err(`mxaudit: unexpected error: ${e.stack ?? e.message}`);
