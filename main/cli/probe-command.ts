@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { severities, severityRank, type Assessment, type Severity } from '../../shared/assessment.js';
-import { runProbe, UnknownCheckError, type ProbeProgress } from '../probe/engine.js';
+import { runProbe, UnknownCheckError, type HostPort, type ProbeProgress } from '../probe/engine.js';
+import { resolveMx } from '../dns/mx.js';
 import { parseTarget } from '../probe/target.js';
 import { createResolver, parseDnsServer } from '../net/resolver.js';
 import { defaultTimeouts } from '../net/smtp-client.js';
@@ -15,11 +16,13 @@ import { writeFileAtomic } from './write-file-atomic.js';
 import { UsageError, type CliIo } from './io.js';
 
 export const probeHelp = `Usage: mxaudit probe <host[:port]>... [options]
+       mxaudit probe --domain D [options]      (probes every address of every MX host of D)
 
-Probes mail servers and reports findings about their SMTP conversation.
+Probes mail servers and the mail domain's DNS, and reports findings.
 
 Options:
   --domain D            the mail domain the server receives for (recipient, spoof and harvest tests)
+  --port N              port of targets given without one, and of MX hosts (default 25)
   --helo NAME           name sent in EHLO (default mxaudit.invalid)
   --checks a,b          run only these checks (${registry.map((c) => c.id).join(', ')})
   --valid-rcpt ADDR     an existing address at the domain (repeatable); improves recipient and harvest tests
@@ -60,6 +63,7 @@ const ArgsSchema = z.object({
   ca: z.string().optional(),
   'harvest-samples': z.coerce.number().int().min(1).max(200).default(defaultProbeOptions.harvest.samples),
   'harvest-interval': z.coerce.number().int().min(0).max(60_000).default(0),
+  port: z.coerce.number().int().min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535').default(25),
   'i-am-authorized': z.boolean().default(false),
   json: z.string().optional(),
   format: z.enum(['text', 'json']).default('text'),
@@ -86,6 +90,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
       ca: { type: 'string' },
       'harvest-samples': { type: 'string' },
       'harvest-interval': { type: 'string' },
+      port: { type: 'string' },
       'i-am-authorized': { type: 'boolean' },
       json: { type: 'string' },
       format: { type: 'string' },
@@ -104,10 +109,10 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--${String(issue.path[0])}: ${issue.message}`);
   }
   const args = parsed.data;
-  if (positionals.length === 0) throw new UsageError('give at least one target: mxaudit probe <host[:port]>');
-  const targets = positionals.map((p) => {
+  if (positionals.length === 0 && !args.domain) throw new UsageError('give a target (mxaudit probe <host[:port]>) or a domain to expand its MX set (--domain D)');
+  const targets: HostPort[] = positionals.map((p) => {
     try {
-      return parseTarget(p);
+      return parseTarget(p, args.port);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -141,15 +146,23 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');
 
   const checkIds = args.checks?.split(',').map((s) => s.trim()).filter(Boolean);
+  const domain = args.domain?.replace(/\.$/, '').toLowerCase() ?? null;
+  const resolver = createResolver(dnsServers);
+  if (targets.length === 0 && domain) {
+    // No host given: probe every address of every MX host, by preference (issue: MX expansion).
+    const set = await resolveMx(resolver, domain);
+    for (const h of set.hosts) for (const address of h.addresses) targets.push({ host: h.exchange, port: args.port, address });
+    if (!args.quiet) io.err(`MX of ${domain}: ${set.hosts.map((h) => `${h.priority} ${h.exchange} (${h.addresses.join(', ') || 'no address'})`).join('; ') || set.error || (set.nullMx ? 'null MX' : 'none')}`);
+  }
   const progress = args.quiet ? undefined : (ev: ProbeProgress) => io.err(progressLine(ev));
   let assessment: Assessment & { unreachable: string[] };
   try {
     assessment = await runProbe({
       targets,
-      domain: args.domain?.replace(/\.$/, '').toLowerCase() ?? null,
+      domain,
       checks: checkIds,
       options,
-      resolver: createResolver(dnsServers),
+      resolver,
       onProgress: progress,
       signal: io.signal,
     });
@@ -158,7 +171,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
   const { unreachable, ...result } = assessment;
-  if (unreachable.length === targets.length) {
+  if (targets.length > 0 && unreachable.length === targets.length) {
     io.err(`mxaudit: target unreachable: ${unreachable.join('; ')}`);
     return 2;
   }

@@ -3,6 +3,7 @@
 import type { SmtpSession, SmtpTimeouts } from '../net/smtp-client.js';
 import type { Transcript } from '../net/transcript.js';
 import type { DnsResolver } from '../net/resolver.js';
+import type { HostResult } from '../../shared/assessment.js';
 
 export interface HarvestOptions {
   /** Unknown recipients tried in the long connection. */
@@ -53,6 +54,8 @@ export interface ProbeContext {
   clock: Clock;
   signal: AbortSignal;
   progress(message: string): void;
+  /** Every host's result so far: set for summary checks only. */
+  hosts?: readonly HostResult[];
   /** Random lower-case alphanumerics, for unknown local parts. */
   randomToken(length: number): string;
 }

@@ -36,8 +36,11 @@ export interface CheckDefinition<O extends string = string> {
   id: string;
   title: string;
   category: CheckCategory;
-  /** 'host' (default): once per probed host; 'domain': once per assessment, for the mail domain's DNS. */
-  scope?: 'host' | 'domain';
+  /**
+   * 'host' (default): once per probed host; 'domain': once per assessment, for the mail
+   * domain's DNS; 'summary': once after every host, comparing them (ctx.hosts).
+   */
+  scope?: 'host' | 'domain' | 'summary';
   /** Active checks send MAIL/RCPT/VRFY and need the user's explicit authorization. */
   active: boolean;
   /** Timing-sensitive checks run alone, not alongside others on the same host. */

@@ -85,21 +85,23 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
     for (const raised of result?.findings ?? []) findings.push(toFinding(def, target, raised));
   };
 
-  // Domain checks (DNS records of the mail domain) run once, before the hosts.
-  for (const def of selected.filter((d) => d.scope === 'domain')) {
-    const target: ProbeTarget = { host: input.domain ?? '', port: 0, address: '', domain: input.domain };
+  // Domain checks (DNS records of the mail domain) run once before the hosts; summary checks
+  // (comparisons across hosts) once after them. Both report against the domain, port 0.
+  const runOnce = async (def: CheckDefinition, extra: Partial<ProbeContext> = {}) => {
+    const target: ProbeTarget = { host: input.domain ?? 'all hosts', port: 0, address: '', domain: input.domain };
     const where = { host: target.host, port: 0 };
-    if (!input.domain) {
+    if (!input.domain && def.scope === 'domain') {
       checks.push({ id: def.id, ...where, status: 'skipped', durationMs: 0, reason: 'no domain: give --domain' });
-      continue;
+      return;
     }
     input.onProgress?.({ type: 'check-start', ...where, checkId: def.id });
-    const { run, result } = await runCheck(def, target, input, clock);
+    const { run, result } = await runCheck(def, target, input, clock, extra);
     record(def, target, run, result, domainFacts);
     input.onProgress?.({ type: 'check-end', ...where, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
-  }
+  };
+  for (const def of selected.filter((d) => d.scope === 'domain')) await runOnce(def);
 
-  const hostChecks = selected.filter((d) => d.scope !== 'domain');
+  const hostChecks = selected.filter((d) => !d.scope || d.scope === 'host');
   for (const hp of hostChecks.length ? input.targets : []) {
     const facts: HostFacts = {};
     let addresses: string[] = [];
@@ -129,6 +131,8 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
     await runLimited(hostChecks.filter((d) => !d.exclusive), HOST_CONCURRENCY, runOne);
     for (const def of hostChecks.filter((d) => d.exclusive)) await runOne(def);
   }
+
+  for (const def of selected.filter((d) => d.scope === 'summary')) await runOnce(def, { hosts });
 
   const order = new Map(selected.map((d, i) => [d.id, i]));
   checks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -175,6 +179,7 @@ async function runCheck(
   target: ProbeTarget,
   input: RunProbeInput,
   clock: Clock,
+  extra: Partial<ProbeContext> = {},
 ): Promise<{ run: CheckRun; result: CheckResult | null }> {
   const base = { id: def.id, host: target.host, port: target.port };
   const started = clock.now();
@@ -188,6 +193,7 @@ async function runCheck(
   if (input.signal?.aborted) controller.abort(new Error('cancelled'));
   const transcript = new Transcript(clock.now);
   const ctx: ProbeContext = {
+    ...extra,
     target,
     options: input.options,
     transcript,

@@ -6,5 +6,17 @@ import openRelay from './checks/open-relay.js';
 import recipients from './checks/recipients.js';
 import sizeLimit from './checks/size-limit.js';
 import harvest from './checks/harvest.js';
+import mx from './checks/mx.js';
+import reverseDns from './checks/reverse-dns.js';
+import mxConsistency from './checks/mx-consistency.js';
 
-export const registry: readonly CheckDefinition[] = [ehlo, openRelay, recipients, sizeLimit, harvest] as CheckDefinition[];
+export const registry: readonly CheckDefinition[] = [
+  mx,
+  ehlo,
+  openRelay,
+  recipients,
+  sizeLimit,
+  harvest,
+  reverseDns,
+  mxConsistency,
+] as CheckDefinition[];

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostfix, type PostfixInstance } from '../../support/postfix.js';
 import { describePostfix } from '../../support/probe-postfix.js';
+import { startLabDns, type LabDnsServer } from '../../support/lab-dns.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = resolve(root, 'main/cli/bin.mjs');
@@ -27,7 +28,7 @@ async function mxaudit(...args: string[]): Promise<{ code: number; stdout: strin
 
 describe('mxaudit CLI usage', () => {
   it.each([
-    [['probe'], /give at least one target/],
+    [['probe'], /give a target .* or a domain/],
     [['probe', 'bad host!'], /invalid target/],
     [['probe', '127.0.0.1', '--fail-on', 'severe'], /--fail-on: /],
     [['probe', '127.0.0.1', '--checks', 'ehlo,nope'], /unknown check\(s\): nope/],
@@ -59,20 +60,26 @@ describe('mxaudit CLI usage', () => {
 describePostfix('mxaudit probe against real Postfix', () => {
   let open: PostfixInstance;
   let closed: PostfixInstance;
+  let dns: LabDnsServer;
   const dir = mkdtempSync(join(tmpdir(), 'mxaudit-cli-'));
   beforeAll(async () => {
-    [open, closed] = await Promise.all([
+    [open, closed, dns] = await Promise.all([
       startPostfix({ recipients: null, auth: true, main: { mynetworks: '127.0.0.0/8', disable_vrfy_command: 'no' } }),
       startPostfix({ tls: 'may', main: { smtpd_discard_ehlo_keywords: 'etrn' } }),
+      startLabDns({
+        'lab.test': { MX: [{ priority: 10, exchange: 'mx.lab.test' }] },
+        'mx.lab.test': { A: ['127.0.0.1'] },
+        '1.0.0.127.in-addr.arpa': { PTR: ['mx.lab.test'] },
+      }),
     ]);
   });
   afterAll(async () => {
-    await Promise.all([open, closed].map((p) => p?.stop()));
+    await Promise.all([open, closed, dns].map((p) => p?.stop()));
   });
 
   it('writes a schema-valid JSON assessment, prints findings by severity and a summary, exits 0', async () => {
     const json = join(dir, 'open.json');
-    const r = await mxaudit('probe', `127.0.0.1:${open.port}`, '--domain', 'lab.test', '--i-am-authorized', '--checks', 'ehlo,open-relay,recipients,size-limit', '--json', json);
+    const r = await mxaudit('probe', `127.0.0.1:${open.port}`, '--domain', 'lab.test', '--dns', dns.server, '--i-am-authorized', '--checks', 'ehlo,open-relay,recipients,size-limit', '--json', json);
     expect(r.code).toBe(0);
     const a = JSON.parse(readFileSync(json, 'utf8'));
     expect(validate(a), JSON.stringify(validate.errors)).toBe(true);
@@ -92,11 +99,24 @@ describePostfix('mxaudit probe against real Postfix', () => {
   });
 
   it('--format json prints the assessment; without --i-am-authorized active checks are skipped', async () => {
-    const r = await mxaudit('probe', `127.0.0.1:${closed.port}`, '--domain', 'lab.test', '--format', 'json', '-q');
+    const r = await mxaudit('probe', `127.0.0.1:${closed.port}`, '--domain', 'lab.test', '--dns', dns.server, '--format', 'json', '-q');
     const a = JSON.parse(r.stdout);
     expect(validate(a), JSON.stringify(validate.errors)).toBe(true);
-    expect(a.checks.filter((c: { status: string }) => c.status === 'skipped').map((c: { id: string }) => c.id)).toEqual(['open-relay', 'recipients', 'size-limit', 'harvest']);
+    const skipped = a.checks.filter((c: { status: string; reason: string }) => c.status === 'skipped' && /--i-am-authorized/.test(c.reason));
+    expect(skipped.map((c: { id: string }) => c.id)).toEqual(['open-relay', 'recipients', 'size-limit', 'harvest']);
+    expect(a.options.resolver).toEqual([dns.server]);
     expect(a.facts.ehloAfterTls.starttls).toBe(false);
+  });
+
+  it('--domain without a host probes every address of the MX set', async () => {
+    const r = await mxaudit('probe', '--domain', 'lab.test', '--dns', dns.server, '--port', String(closed.port), '--checks', 'mx,ehlo', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/MX of lab\.test: 10 mx\.lab\.test \(127\.0\.0\.1\)/);
+    const a = JSON.parse(r.stdout);
+    expect(validate(a), JSON.stringify(validate.errors)).toBe(true);
+    expect(a.hosts).toMatchObject([{ host: 'mx.lab.test', port: closed.port, addresses: ['127.0.0.1'] }]);
+    expect(a.domainFacts.mx.hosts).toEqual([{ exchange: 'mx.lab.test', priority: 10, addresses: ['127.0.0.1'] }]);
+    expect(a.facts.ehlo.starttls).toBe(true);
   });
 
   it('several hosts: facts are kept per host', async () => {

@@ -82,6 +82,6 @@ describe('domain-scoped checks', () => {
 
   it('are skipped without a domain', async () => {
     const a = await runProbe({ targets: [], domain: null, options, resolver: createResolver(['127.0.0.1:1']), checkDefinitions: [domainCheck] });
-    expect(a.checks[0]).toMatchObject({ status: 'skipped', reason: 'no domain: give --domain' });
+    expect(a.checks[0]).toMatchObject({ host: 'all hosts', status: 'skipped', reason: 'no domain: give --domain' });
   });
 });
