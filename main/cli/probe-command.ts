@@ -1,5 +1,6 @@
 // `mxaudit probe`: parse and validate the command line, run the engine, print and save.
 import { parseArgs } from 'node:util';
+import net from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { severities, severityRank, type Assessment, type Severity } from '../../shared/assessment.js';
@@ -33,6 +34,8 @@ Options:
   --command-timeout MS  maximum wait for one SMTP reply (default ${defaultTimeouts.commandMs})
   --dns IP[:PORT]       DNS server(s) to use, comma separated (default: the system's)
   --ca FILE             extra CA certificates (PEM) for STARTTLS
+  --spf-test-ip IP      an address outside the domain's networks, to ask SPF whether anyone
+                        may send as the domain (default 192.0.2.1)
   --harvest-samples N   unknown recipients timed in one connection (default 16, max 200)
   --harvest-interval MS pause between timed recipients (default 0)
   --i-am-authorized     I am authorized to test these servers: allow the active checks
@@ -63,6 +66,7 @@ const ArgsSchema = z.object({
   ca: z.string().optional(),
   'harvest-samples': z.coerce.number().int().min(1).max(200).default(defaultProbeOptions.harvest.samples),
   'harvest-interval': z.coerce.number().int().min(0).max(60_000).default(0),
+  'spf-test-ip': z.string().refine((s) => net.isIP(s) !== 0, 'expected an IP address').optional(),
   port: z.coerce.number().int().min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535').default(25),
   'i-am-authorized': z.boolean().default(false),
   json: z.string().optional(),
@@ -91,6 +95,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
       'harvest-samples': { type: 'string' },
       'harvest-interval': { type: 'string' },
       port: { type: 'string' },
+      'spf-test-ip': { type: 'string' },
       'i-am-authorized': { type: 'boolean' },
       json: { type: 'string' },
       format: { type: 'string' },
@@ -141,6 +146,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     ca,
     timeouts: { connectMs: Math.min(defaultTimeouts.connectMs, commandMs), commandMs, sessionMs: args.timeout ?? defaultTimeouts.sessionMs },
     checkTimeoutMs: args.timeout ?? null,
+    spfTestIp: args['spf-test-ip'],
     harvest: { ...defaultProbeOptions.harvest, samples: args['harvest-samples'], intervalMs: args['harvest-interval'] },
   });
   if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');

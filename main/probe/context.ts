@@ -28,6 +28,8 @@ export interface ProbeOptions {
   /** Per-check budget cap from --timeout; each check also has its own default. */
   checkTimeoutMs: number | null;
   harvest: HarvestOptions;
+  /** Address outside the domain's networks, for SPF check_host() (default 192.0.2.1). */
+  spfTestIp?: string;
 }
 
 export interface ProbeTarget {

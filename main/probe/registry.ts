@@ -7,11 +7,13 @@ import recipients from './checks/recipients.js';
 import sizeLimit from './checks/size-limit.js';
 import harvest from './checks/harvest.js';
 import mx from './checks/mx.js';
+import spf from './checks/spf.js';
 import reverseDns from './checks/reverse-dns.js';
 import mxConsistency from './checks/mx-consistency.js';
 
 export const registry: readonly CheckDefinition[] = [
   mx,
+  spf,
   ehlo,
   openRelay,
   recipients,
