@@ -353,6 +353,20 @@ export async function runProbeVsNmap(opts: BenchOptions): Promise<number> {
     return 2;
   }
 
+  // What each tool costs before any SMTP: process start, module/NSE-less scan engine.
+  let floor: { mxaudit: number; nmap: number | null } | null = null;
+  if (!interrupted) {
+    const mx: number[] = [];
+    const nm: number[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      mx.push((await runProcess(process.execPath, [CLI_LAUNCHER, 'probe', '--help'], { timeoutMs: opts.timeoutMs, cwd: ROOT })).ms);
+      // Port 1 on loopback: closed, answered by the kernel; nmap's start-up plus one SYN scan.
+      if (useNmap) nm.push((await runProcess('nmap', ['-n', '-Pn', '--dns-servers', '127.0.0.1', '-p', '1', '127.0.0.1'], { timeoutMs: opts.timeoutMs, cwd: ROOT })).ms);
+    }
+    floor = { mxaudit: median(mx), nmap: useNmap ? median(nm) : null };
+    log(`start floor: mxaudit probe --help ${fmtMs(floor.mxaudit)} ms${useNmap ? `, nmap -p 1 (no scripts) ${fmtMs(floor.nmap ?? NaN)} ms` : ''}`);
+  }
+
   const results: ConfigResult[] = [];
   for (const [index, cfg] of configs.entries()) {
     if (interrupted) break;
@@ -481,14 +495,23 @@ export async function runProbeVsNmap(opts: BenchOptions): Promise<number> {
     if (r.mxaudit?.wrong) wrong.push(`${r.label}: mxaudit said "${r.mxaudit.verdict}" (${r.mxaudit.runs.map((x) => x.detail).join(' / ')}), truth: ${r.truth.openRelay ? 'open relay' : 'not an open relay'}`);
     if (r.nmap?.wrong) wrong.push(`${r.label}: nmap said "${r.nmap.verdict}" (${r.nmap.runs[0]?.detail ?? ''}), truth: ${r.truth.openRelay ? 'open relay' : 'not an open relay'}`);
   }
-  const ratios = results.map((r) => r.ratio).filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const finite = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
+  const ratios = results.map((r) => r.ratio).filter(finite);
   const gm = geometricMean(ratios);
+  // Where nmap gives up (530 before MAIL) it did not do the work mxaudit did: also show the
+  // apples-to-apples figure. The goal is judged on all configurations (the lower, stricter one here).
+  const comparable = results.filter((r) => r.truth.nmapCanTest && r.nmap && !r.nmap.runs.some((x) => x.verdict === 'cannot-test' || x.verdict === 'error'));
+  const gmComparable = geometricMean(comparable.map((r) => r.ratio).filter(finite));
   for (const w of wrong) out(`WRONG VERDICT: ${w}`);
   for (const e of errors) out(`BENCH ERROR (config not measured): ${e}`);
+  if (floor) {
+    out(`process start floor (median of ${opts.runs}): mxaudit \`probe --help\` ${fmtMs(floor.mxaudit)} ms, nmap port scan without scripts ${floor.nmap === null ? '-' : `${fmtMs(floor.nmap)} ms`}`);
+  }
   if (useNmap) {
     out(
       ratios.length
-        ? `geometric-mean speed-up (nmap/mxaudit) over ${ratios.length} config(s): ${fmtRatio(gm)} (min ${fmtRatio(Math.min(...ratios))}, max ${fmtRatio(Math.max(...ratios))}); goal >= ${SPEED_GOAL}x: ${gm >= SPEED_GOAL ? 'MET' : 'NOT MET'}`
+        ? `geometric-mean speed-up (nmap/mxaudit) over all ${ratios.length} config(s): ${fmtRatio(gm)} (min ${fmtRatio(Math.min(...ratios))}, max ${fmtRatio(Math.max(...ratios))}; ` +
+            `${comparable.length} config(s) where both test: ${fmtRatio(gmComparable)}); goal >= ${SPEED_GOAL}x: ${gm >= SPEED_GOAL ? 'MET' : 'NOT MET'}`
         : 'no speed-up measured',
     );
   } else {
@@ -515,6 +538,8 @@ export async function runProbeVsNmap(opts: BenchOptions): Promise<number> {
     results,
     summary: {
       geometricMeanRatio: Number.isFinite(gm) ? gm : null,
+      geometricMeanRatioWhereBothTest: Number.isFinite(gmComparable) ? gmComparable : null,
+      startFloorMs: floor,
       goal: SPEED_GOAL,
       goalMet: Number.isFinite(gm) ? gm >= SPEED_GOAL : null,
       wrongVerdicts: wrong,
