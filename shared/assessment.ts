@@ -116,6 +116,15 @@ export const SizeFactsSchema = z.object({
   enforced: z.boolean().nullable(),
 });
 
+export const RblFactSchema = z.object({
+  zone: z.string(),
+  address: z.string(),
+  status: z.enum(['listed', 'clean', 'refused', 'unreliable', 'timeout', 'dead']),
+  codes: z.array(z.string()),
+  meaning: z.string().nullable(),
+  txt: z.string().nullable(),
+});
+
 /** Facts of one host. Each check fills its own key; absent when the check did not run. */
 export const HostFactsSchema = z
   .object({
@@ -130,6 +139,7 @@ export const HostFactsSchema = z
     recipients: RecipientFactsSchema.optional(),
     harvest: HarvestFactsSchema.optional(),
     size: SizeFactsSchema.optional(),
+    rbl: z.array(RblFactSchema).optional(),
   })
   .catchall(z.unknown());
 export type HostFacts = z.infer<typeof HostFactsSchema>;

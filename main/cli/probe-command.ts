@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { severities, severityRank, type Assessment, type Severity } from '../../shared/assessment.js';
 import { runProbe, UnknownCheckError, type HostPort, type ProbeProgress } from '../probe/engine.js';
 import { resolveMx } from '../dns/mx.js';
+import { parseRblZones } from '../dns/dnsbl/zones.js';
 import { parseTarget } from '../probe/target.js';
 import { createResolver, parseDnsServer } from '../net/resolver.js';
 import { defaultTimeouts } from '../net/smtp-client.js';
@@ -34,6 +35,8 @@ Options:
   --command-timeout MS  maximum wait for one SMTP reply (default ${defaultTimeouts.commandMs})
   --dns IP[:PORT]       DNS server(s) to use, comma separated (default: the system's)
   --ca FILE             extra CA certificates (PEM) for STARTTLS
+  --rbl zone[,zone]     block lists to ask in addition to the built-in public ones
+  --rbl-only            ask only the --rbl zones (e.g. your own or a lab list)
   --spf-test-ip IP      an address outside the domain's networks, to ask SPF whether anyone
                         may send as the domain (default 192.0.2.1)
   --harvest-samples N   unknown recipients timed in one connection (default 16, max 200)
@@ -66,6 +69,8 @@ const ArgsSchema = z.object({
   ca: z.string().optional(),
   'harvest-samples': z.coerce.number().int().min(1).max(200).default(defaultProbeOptions.harvest.samples),
   'harvest-interval': z.coerce.number().int().min(0).max(60_000).default(0),
+  rbl: z.array(z.string()).default([]),
+  'rbl-only': z.boolean().default(false),
   'spf-test-ip': z.string().refine((s) => net.isIP(s) !== 0, 'expected an IP address').optional(),
   port: z.coerce.number().int().min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535').default(25),
   'i-am-authorized': z.boolean().default(false),
@@ -96,6 +101,8 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
       'harvest-interval': { type: 'string' },
       port: { type: 'string' },
       'spf-test-ip': { type: 'string' },
+      rbl: { type: 'string', multiple: true },
+      'rbl-only': { type: 'boolean' },
       'i-am-authorized': { type: 'boolean' },
       json: { type: 'string' },
       format: { type: 'string' },
@@ -128,6 +135,13 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  let rblZones: string[];
+  try {
+    rblZones = [...new Set(args.rbl.flatMap(parseRblZones))];
+  } catch (err) {
+    throw new UsageError(`--rbl: ${(err as Error).message}`);
+  }
+  if (args['rbl-only'] && rblZones.length === 0) throw new UsageError('--rbl-only needs --rbl zone[,zone]');
   let ca: string | null = null;
   if (args.ca) {
     ca = await readFile(args.ca, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -147,6 +161,8 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     timeouts: { connectMs: Math.min(defaultTimeouts.connectMs, commandMs), commandMs, sessionMs: args.timeout ?? defaultTimeouts.sessionMs },
     checkTimeoutMs: args.timeout ?? null,
     spfTestIp: args['spf-test-ip'],
+    rblZones,
+    rblOnly: args['rbl-only'],
     harvest: { ...defaultProbeOptions.harvest, samples: args['harvest-samples'], intervalMs: args['harvest-interval'] },
   });
   if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');

@@ -28,6 +28,10 @@ export interface ProbeOptions {
   /** Per-check budget cap from --timeout; each check also has its own default. */
   checkTimeoutMs: number | null;
   harvest: HarvestOptions;
+  /** --rbl zone[,zone]: block lists asked in addition to the defaults. */
+  rblZones: string[];
+  /** --rbl-only: ask only rblZones, never the public default lists. */
+  rblOnly: boolean;
   /** Address outside the domain's networks, for SPF check_host() (default 192.0.2.1). */
   spfTestIp?: string;
 }

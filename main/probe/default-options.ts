@@ -13,6 +13,8 @@ export const defaultProbeOptions: ProbeOptions = {
   timeouts: defaultTimeouts,
   checkTimeoutMs: null,
   harvest: { samples: 16, freshConnections: 2, intervalMs: 0 },
+  rblZones: [],
+  rblOnly: false,
 };
 
 export function probeOptions(overrides: Partial<ProbeOptions> = {}): ProbeOptions {

@@ -9,6 +9,7 @@ import harvest from './checks/harvest.js';
 import mx from './checks/mx.js';
 import spf from './checks/spf.js';
 import reverseDns from './checks/reverse-dns.js';
+import dnsbl from './checks/dnsbl.js';
 import mxConsistency from './checks/mx-consistency.js';
 
 export const registry: readonly CheckDefinition[] = [
@@ -20,5 +21,6 @@ export const registry: readonly CheckDefinition[] = [
   sizeLimit,
   harvest,
   reverseDns,
+  dnsbl,
   mxConsistency,
 ] as CheckDefinition[];

@@ -10,9 +10,9 @@ describe('reverse names', () => {
     expect(reversedLabels('::1').split('.')).toHaveLength(32);
   });
   it('expands shorthand and IPv4-mapped forms (the RFC 5782 IPv6 test points)', () => {
-    expect(expandIPv6('::FFFF:7F00:2')).toBe('0000:0000:0000:0000:0000:ffff:7f00:0002');
-    expect(expandIPv6('::ffff:127.0.0.2')).toBe('0000:0000:0000:0000:0000:ffff:7f00:0002');
-    expect(expandIPv6('2001:db8:1:2:3:4:5:6')).toBe('2001:0db8:0001:0002:0003:0004:0005:0006');
+    expect(expandIPv6('::FFFF:7F00:2')).toBe('00000000000000000000ffff7f000002');
+    expect(expandIPv6('::ffff:127.0.0.2')).toBe('00000000000000000000ffff7f000002');
+    expect(expandIPv6('2001:db8:1:2:3:4:5:6')).toBe('20010db8000100020003000400050006');
   });
   it('refuses what is not an address', () => {
     expect(() => ptrName('mx.example.com')).toThrow(/not an IP address/);
