@@ -37,6 +37,10 @@ describe('mxaudit CLI usage', () => {
     [['probe', '127.0.0.1', '--relay-canary', 'me@example.org'], /--relay-canary needs --i-am-authorized/],
     [['probe', '127.0.0.1', '--ca', '/nonexistent.pem'], /--ca \/nonexistent\.pem: no such file/],
     [['probe', '127.0.0.1', '--bogus'], /Unknown option '--bogus'/],
+    [['probe', '127.0.0.1', '--rbl-only'], /--rbl-only needs --rbl/],
+    [['probe', '127.0.0.1', '--rbl', 'bad zone!'], /--rbl: invalid block list zone/],
+    [['probe', '127.0.0.1', '--spf-test-ip', 'nope'], /--spf-test-ip: expected an IP address/],
+    [['probe', '127.0.0.1', '--port', '0'], /--port must be 1-65535/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const r = await mxaudit(...args);
