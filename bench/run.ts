@@ -5,8 +5,14 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { CONFIGS, ROOT, runProbeVsNmap, type BenchOptions } from './probe-vs-nmap.js';
+import { runDnsBench } from './dns.js';
 
 const help = `Usage: npm run bench -- [options]
+
+Suites (--suite, default all):
+  dns     the dnsbl check (4 addresses x 20 zones) and the spf check (10-lookup tree) on the
+          embedded lab DNS server: times and the number of queries sent
+  probe   the comparison below
 
 Times \`mxaudit probe\` (ehlo, open-relay, recipients) against
 \`nmap --script smtp-open-relay,smtp-commands,smtp-enum-users\` on throw-away local Postfix
@@ -35,6 +41,7 @@ try {
     strict: true,
     allowPositionals: false,
     options: {
+      suite: { type: 'string', default: 'all' },
       runs: { type: 'string', default: '3' },
       timeout: { type: 'string', default: '120' },
       only: { type: 'string' },
@@ -69,4 +76,9 @@ const options: BenchOptions = {
   jsonPath: values.json ?? join(ROOT, 'bench/results/probe-vs-nmap.json'),
 };
 
-process.exitCode = await runProbeVsNmap(options);
+const suite = values.suite ?? 'all';
+if (!['all', 'dns', 'probe'].includes(suite)) fail('--suite must be all, dns or probe');
+let code = 0;
+if (suite !== 'probe') code = Math.max(code, await runDnsBench(runs));
+if (suite !== 'dns') code = Math.max(code, await runProbeVsNmap(options));
+process.exitCode = code;

@@ -14,6 +14,7 @@ export interface LabDnsServer {
   port: number;
   /** Questions answered so far, for benchmarks and tests that count queries. */
   queries(): number;
+
   stop(): Promise<void>;
 }
 
@@ -33,6 +34,7 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
   const ttl = opts.ttl ?? 60;
   const table = normalizeZones(zones);
   let answered = 0;
+
   const timers = new Set<NodeJS.Timeout>();
 
   const server = dns2.createServer({
@@ -49,6 +51,7 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
       else response.answers.push(...(answerChain(table, question, records, ttl) as dns2.Packet.Resource[]));
       const reply = () => {
         answered++;
+
         void send(response).catch(() => {}); // the client may be gone; nothing to do
       };
       if (records?.delayMs) {
@@ -72,6 +75,7 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
     address,
     port,
     queries: () => answered,
+
     stop: async () => {
       for (const t of timers) clearTimeout(t);
       await server.close();
