@@ -34,7 +34,7 @@ Options:
   --timeout MS          maximum time per check (default: each check's own, 30-120 s)
   --command-timeout MS  maximum wait for one SMTP reply (default ${defaultTimeouts.commandMs})
   --dns IP[:PORT]       DNS server(s) to use, comma separated (default: the system's)
-  --ca FILE             extra CA certificates (PEM) for STARTTLS
+  --ca FILE             extra CA certificates (PEM) for STARTTLS and the MTA-STS policy fetch
   --rbl zone[,zone]     block lists to ask in addition to the built-in public ones
   --rbl-only            ask only the --rbl zones (e.g. your own or a lab list)
   --spf-test-ip IP      an address outside the domain's networks, to ask SPF whether anyone

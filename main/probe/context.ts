@@ -32,6 +32,8 @@ export interface ProbeOptions {
   rblZones: string[];
   /** --rbl-only: ask only rblZones, never the public default lists. */
   rblOnly: boolean;
+  /** Port of the MTA-STS policy server; always 443 in real use (RFC 8461), set only by tests. */
+  mtaStsPort?: number;
   /** Address outside the domain's networks, for SPF check_host() (default 192.0.2.1). */
   spfTestIp?: string;
 }

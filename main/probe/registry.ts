@@ -8,6 +8,9 @@ import sizeLimit from './checks/size-limit.js';
 import harvest from './checks/harvest.js';
 import mx from './checks/mx.js';
 import spf from './checks/spf.js';
+import dmarc from './checks/dmarc.js';
+import mtaSts from './checks/mta-sts.js';
+import tlsRpt from './checks/tls-rpt.js';
 import reverseDns from './checks/reverse-dns.js';
 import dnsbl from './checks/dnsbl.js';
 import mxConsistency from './checks/mx-consistency.js';
@@ -15,6 +18,9 @@ import mxConsistency from './checks/mx-consistency.js';
 export const registry: readonly CheckDefinition[] = [
   mx,
   spf,
+  dmarc,
+  mtaSts,
+  tlsRpt,
   ehlo,
   openRelay,
   recipients,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DMARC_VERSION, parseDmarcRecord } from '../../../../main/dns/dmarc/dmarc-record.js';
-import { parseTagList, selectRecord } from '../../../../main/dns/dmarc/tag-list.js';
+import { parseTagList, selectRecord } from '../../../../main/dns/tag-list.js';
 
 describe('parseDmarcRecord', () => {
   it('reads policy, subdomain policy, pct and report URIs, tag names and values in any case', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STS_VERSION, parseStsRecord } from '../../../../main/dns/mta-sts/sts-record.js';
-import { selectRecord } from '../../../../main/dns/dmarc/tag-list.js';
+import { selectRecord } from '../../../../main/dns/tag-list.js';
 
 describe('MTA-STS TXT record (RFC 8461 section 3.1)', () => {
   it('reads the policy id and ignores extension fields', () => {

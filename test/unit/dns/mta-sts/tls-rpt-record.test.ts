@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TLSRPT_VERSION, parseTlsRptRecord } from '../../../../main/dns/mta-sts/tls-rpt-record.js';
-import { selectRecord } from '../../../../main/dns/dmarc/tag-list.js';
+import { selectRecord } from '../../../../main/dns/tag-list.js';
 
 describe('TLS-RPT record (RFC 8460 section 3)', () => {
   it('reads mailto: and https: report URIs', () => {
