@@ -25,6 +25,8 @@ export const FindingSchema = z.object({
   checkId: z.string(),
   host: z.string(),
   port: z.number().int(),
+  /** Address probed, when the host has several (MX expansion probes each); absent for domain findings. */
+  address: z.string().optional(),
   severity: SeveritySchema,
   title: z.string(),
   description: z.string(),
@@ -38,6 +40,7 @@ export const CheckRunSchema = z.object({
   id: z.string(),
   host: z.string(),
   port: z.number().int(),
+  address: z.string().optional(),
   status: CheckStatusSchema,
   durationMs: z.number().nonnegative(),
   reason: z.string().optional(),

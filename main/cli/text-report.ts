@@ -3,6 +3,10 @@
 import { severities, type Assessment } from '../../shared/assessment.js';
 import { visible } from '../../shared/visible-text.js';
 
+/** Domain-level results have port 0; host results name the address when there may be several. */
+const place = (x: { host: string; port: number; address?: string }) =>
+  x.port === 0 ? x.host : `${x.host}:${x.port}${x.address && x.address !== x.host ? ` ${x.address}` : ''}`;
+
 export function formatText(a: Assessment): string {
   const out: string[] = [];
   for (const h of a.hosts) {
@@ -10,13 +14,14 @@ export function formatText(a: Assessment): string {
     out.push(`${h.host}:${h.port} (${h.addresses.join(', ') || 'unresolved'})${banner}`);
   }
   if (a.target.domain) out.push(`domain: ${a.target.domain}`);
+  out.push(`resolver: ${a.options.resolver.join(', ')}`);
   out.push('');
   for (const sev of severities) {
     const group = a.findings.filter((f) => f.severity === sev);
     if (!group.length) continue;
     out.push(`${sev.toUpperCase()} (${group.length})`);
     for (const f of group) {
-      const where = a.hosts.length > 1 ? ` [${f.host}:${f.port}]` : '';
+      const where = a.hosts.length > 1 || f.port === 0 ? ` [${place(f)}]` : '';
       out.push(`  ${f.id}${where}: ${f.title}`);
       out.push(`    ${visible(f.description, 1200)}`);
       out.push(`    fix: ${f.remediation}`);
@@ -24,7 +29,7 @@ export function formatText(a: Assessment): string {
     out.push('');
   }
   const notRun = a.checks.filter((c) => c.status === 'error' || c.status === 'skipped');
-  for (const c of notRun) out.push(`${c.status === 'error' ? 'ERROR  ' : 'SKIPPED'} ${c.id}${a.hosts.length > 1 ? ` [${c.host}:${c.port}]` : ''}: ${visible(c.reason ?? '', 300)}`);
+  for (const c of notRun) out.push(`${c.status === 'error' ? 'ERROR  ' : 'SKIPPED'} ${c.id}${a.hosts.length > 1 || c.port === 0 ? ` [${place(c)}]` : ''}: ${visible(c.reason ?? '', 300)}`);
   if (notRun.length) out.push('');
   const count = (s: string) => a.findings.filter((f) => f.severity === s).length;
   const statusCount = (s: string) => a.checks.filter((c) => c.status === s).length;

@@ -181,7 +181,7 @@ async function runCheck(
   clock: Clock,
   extra: Partial<ProbeContext> = {},
 ): Promise<{ run: CheckRun; result: CheckResult | null }> {
-  const base = { id: def.id, host: target.host, port: target.port };
+  const base = { id: def.id, host: target.host, port: target.port, ...(target.address ? { address: target.address } : {}) };
   const started = clock.now();
   if (def.active && !input.options.authorized) {
     return { run: { ...base, status: 'skipped', durationMs: 0, reason: 'active check: run with --i-am-authorized to allow it' }, result: null };
@@ -254,6 +254,7 @@ function toFinding(def: CheckDefinition, target: ProbeTarget, raised: { outcome:
     checkId: def.id,
     host: target.host,
     port: target.port,
+    ...(target.address ? { address: target.address } : {}),
     severity: o.severity,
     title: o.title,
     description: raised.detail ? `${o.description} ${raised.detail}` : o.description,
