@@ -25,6 +25,7 @@ Probes mail servers and the mail domain's DNS, and reports findings.
 Options:
   --domain D            the mail domain the server receives for (recipient, spoof and harvest tests)
   --port N              port of targets given without one, and of MX hosts (default 25)
+  --ports 25,465,587    probe each of these ports (465: implicit TLS; 587: submission checks)
   --helo NAME           name sent in EHLO (default mxaudit.invalid)
   --checks a,b          run only these checks (${registry.map((c) => c.id).join(', ')})
   --valid-rcpt ADDR     an existing address at the domain (repeatable); improves recipient and harvest tests
@@ -73,6 +74,12 @@ const ArgsSchema = z.object({
   'rbl-only': z.boolean().default(false),
   'spf-test-ip': z.string().refine((s) => net.isIP(s) !== 0, 'expected an IP address').optional(),
   port: z.coerce.number().int().min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535').default(25),
+  ports: z
+    .string()
+    .transform((s) => s.split(',').map((p) => Number(p.trim())))
+    .refine((ps) => ps.length > 0 && ps.every((p) => Number.isInteger(p) && p > 0 && p < 65536), 'expected ports like 25,465,587')
+    .transform((ps) => [...new Set(ps)])
+    .optional(),
   'i-am-authorized': z.boolean().default(false),
   json: z.string().optional(),
   format: z.enum(['text', 'json']).default('text'),
@@ -100,6 +107,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
       'harvest-samples': { type: 'string' },
       'harvest-interval': { type: 'string' },
       port: { type: 'string' },
+      ports: { type: 'string' },
       'spf-test-ip': { type: 'string' },
       rbl: { type: 'string', multiple: true },
       'rbl-only': { type: 'boolean' },
@@ -122,9 +130,13 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const args = parsed.data;
   if (positionals.length === 0 && !args.domain) throw new UsageError('give a target (mxaudit probe <host[:port]>) or a domain to expand its MX set (--domain D)');
-  const targets: HostPort[] = positionals.map((p) => {
+  // A target written without a port is probed on every port of --ports (default: --port, 25).
+  const ports = args.ports ?? [args.port];
+  const targets: HostPort[] = positionals.flatMap((p) => {
     try {
-      return parseTarget(p, args.port);
+      const explicitPort = /:\d+$/.test(p) && !/^[^[]*:.*:/.test(p);
+      const t = parseTarget(p, ports[0]);
+      return explicitPort ? [t] : ports.map((port) => ({ ...t, port }));
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -173,7 +185,7 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (targets.length === 0 && domain) {
     // No host given: probe every address of every MX host, by preference (issue: MX expansion).
     const set = await resolveMx(resolver, domain);
-    for (const h of set.hosts) for (const address of h.addresses) targets.push({ host: h.exchange, port: args.port, address });
+    for (const h of set.hosts) for (const address of h.addresses) for (const port of ports) targets.push({ host: h.exchange, port, address });
     if (!args.quiet) io.err(`MX of ${domain}: ${set.hosts.map((h) => `${h.priority} ${h.exchange} (${h.addresses.join(', ') || 'no address'})`).join('; ') || set.error || (set.nullMx ? 'null MX' : 'none')}`);
   }
   const progress = args.quiet ? undefined : (ev: ProbeProgress) => io.err(progressLine(ev));

@@ -48,9 +48,26 @@ export interface SmtpConnectOptions {
   limits?: Partial<ReplyLimits>;
   /** Name sent in SNI and checked later by the TLS checks; defaults to host when it is a name. */
   servername?: string;
-  /** Extra CA certificates (PEM) for the STARTTLS handshake. Verification result is reported, never enforced. */
+  /** Extra CA certificates (PEM), trusted besides the system roots. Verification is reported, never enforced. */
   ca?: string | Buffer;
+  /** Handshake settings, for tests of protocol versions and cipher families. */
+  tls?: TlsClientOptions;
+  /** TLS from the first byte (SMTPS, port 465) instead of STARTTLS. */
+  implicitTls?: boolean;
 }
+
+export interface TlsClientOptions {
+  minVersion?: tls.SecureVersion;
+  maxVersion?: tls.SecureVersion;
+  /** OpenSSL cipher list (TLS 1.2 and below). */
+  ciphers?: string;
+}
+
+/**
+ * We want to see what the server offers, however weak: security level 0 lets OpenSSL negotiate
+ * legacy protocols and accept small keys; the checks judge them afterwards.
+ */
+const SEE_EVERYTHING = 'DEFAULT:@SECLEVEL=0';
 
 export interface EhloResult {
   reply: SmtpReply;
@@ -85,7 +102,7 @@ export class SmtpSession {
 
   private constructor(
     private readonly opts: SmtpConnectOptions,
-    socket: net.Socket,
+    socket: net.Socket | tls.TLSSocket,
   ) {
     this.socket = socket;
     this.limits = { ...defaultReplyLimits, ...opts.limits };
@@ -96,7 +113,7 @@ export class SmtpSession {
     );
     this.sessionTimer.unref();
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.attach(socket, false);
+    this.attach(socket, socket instanceof tls.TLSSocket);
   }
 
   get transcript(): Transcript {
@@ -135,6 +152,14 @@ export class SmtpSession {
       });
     });
     opts.transcript.note(`connected to ${socket.remoteAddress}:${socket.remotePort} from ${socket.localAddress}:${socket.localPort}`);
+    if (opts.implicitTls) {
+      const secure = await handshake(socket, opts, timeouts.commandMs);
+      const session = new SmtpSession(opts, secure);
+      session.tls = tlsInfo(secure);
+      opts.transcript.note(`TLS established: ${session.tls.protocol} ${session.tls.cipher}`);
+      session.greeting = await session.read(opts.now());
+      return session;
+    }
     const session = new SmtpSession(opts, socket);
     session.greeting = await session.read(opts.now());
     if (session.greeting.code === 421 || session.greeting.code === 554) session.closing(session.greeting);
@@ -262,35 +287,13 @@ export class SmtpSession {
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
     plain.on('error', () => {});
-    const servername = this.opts.servername ?? (net.isIP(this.opts.host) ? undefined : this.opts.host);
-    const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ socket: plain, servername, rejectUnauthorized: false, ca: this.opts.ca ? [this.opts.ca] : undefined });
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new SmtpError('tls', `TLS handshake did not finish within ${this.timeouts.commandMs} ms`));
-      }, this.timeouts.commandMs);
-      s.once('secureConnect', () => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      s.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(new SmtpError('tls', `TLS handshake failed: ${err.code ?? ''} ${err.message}`.trim()));
-      });
-    }).catch((err: SmtpError) => {
+    const secure = await handshake(plain, this.opts, this.timeouts.commandMs).catch((err: SmtpError) => {
       this.fail(err);
       throw err;
     });
     this.socket = secure;
     this.attach(secure, true);
-    const cipher = secure.getCipher();
-    this.tls = {
-      protocol: secure.getProtocol() ?? null,
-      cipher: cipher?.standardName ?? cipher?.name ?? null,
-      authorized: secure.authorized,
-      authorizationError: secure.authorizationError ? String(secure.authorizationError) : null,
-      peerCertificate: secure.getPeerCertificate(true) ?? null,
-    };
+    this.tls = tlsInfo(secure);
     this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}`);
     return reply;
   }
@@ -327,4 +330,45 @@ export class SmtpSession {
   close(): void {
     this.fail(new SmtpError('closed', 'closed by us'), true);
   }
+}
+
+/** One bounded TLS handshake on a connected socket; the result is reported, never enforced. */
+function handshake(socket: net.Socket, opts: SmtpConnectOptions, timeoutMs: number): Promise<tls.TLSSocket> {
+  const servername = opts.servername ?? (net.isIP(opts.host) ? undefined : opts.host);
+  return new Promise<tls.TLSSocket>((resolve, reject) => {
+    const s = tls.connect({
+      socket,
+      servername,
+      rejectUnauthorized: false,
+      // `ca` replaces the default roots in node: keep the system roots and add the user's.
+      ca: opts.ca ? [...tls.rootCertificates, opts.ca.toString()] : undefined,
+      minVersion: opts.tls?.minVersion ?? 'TLSv1',
+      maxVersion: opts.tls?.maxVersion,
+      ciphers: opts.tls?.ciphers ? `${opts.tls.ciphers}:@SECLEVEL=0` : SEE_EVERYTHING,
+    });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new SmtpError('tls', `TLS handshake did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.once('secureConnect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      s.destroy();
+      reject(new SmtpError('tls', `TLS handshake failed: ${err.code ?? ''} ${err.message}`.trim()));
+    });
+  });
+}
+
+function tlsInfo(secure: tls.TLSSocket): TlsInfo {
+  const cipher = secure.getCipher();
+  return {
+    protocol: secure.getProtocol() ?? null,
+    cipher: cipher?.standardName ?? cipher?.name ?? null,
+    authorized: secure.authorized,
+    authorizationError: secure.authorizationError ? String(secure.authorizationError) : null,
+    peerCertificate: secure.getPeerCertificate(true) ?? null,
+  };
 }

@@ -1,9 +1,9 @@
 // Everything a check may touch. Checks do no I/O of their own: the engine builds this per run,
 // so tests and the UI can swap the clock or cancel through the signal.
-import type { SmtpSession, SmtpTimeouts } from '../net/smtp-client.js';
+import type { SmtpSession, SmtpTimeouts, TlsClientOptions } from '../net/smtp-client.js';
 import type { Transcript } from '../net/transcript.js';
 import type { DnsResolver } from '../net/resolver.js';
-import type { HostResult } from '../../shared/assessment.js';
+import type { DomainFacts, HostResult } from '../../shared/assessment.js';
 
 export interface HarvestOptions {
   /** Unknown recipients tried in the long connection. */
@@ -55,8 +55,13 @@ export interface Clock {
 export interface ProbeContext {
   target: ProbeTarget;
   options: ProbeOptions;
-  /** Opens an SMTP session to the target, recorded in this check's transcript. */
-  connect(): Promise<SmtpSession>;
+  /**
+   * Opens an SMTP session to the target, recorded in this check's transcript. Port 465 gets
+   * implicit TLS unless told otherwise; `tls` narrows the handshake (protocol tests).
+   */
+  connect(overrides?: { tls?: TlsClientOptions; implicitTls?: boolean }): Promise<SmtpSession>;
+  /** What the domain checks found (they run before host checks): MX set, MTA-STS policy... */
+  domainFacts: Readonly<DomainFacts>;
   transcript: Transcript;
   resolver: DnsResolver;
   clock: Clock;

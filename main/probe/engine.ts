@@ -45,6 +45,8 @@ export interface RunProbeInput {
   signal?: AbortSignal;
   onProgress?: (ev: ProbeProgress) => void;
   checkDefinitions?: readonly CheckDefinition[];
+  /** Set by the engine for host checks: what the domain checks found. */
+  domainFacts?: DomainFacts;
 }
 
 export class UnknownCheckError extends Error {}
@@ -65,6 +67,9 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/** SMTPS (RFC 8314): TLS from the first byte. */
+const IMPLICIT_TLS_PORT = 465;
 
 /** Concurrent checks per host; a mail server should not see a burst from a tester. */
 const HOST_CONCURRENCY = 3;
@@ -95,11 +100,12 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
       return;
     }
     input.onProgress?.({ type: 'check-start', ...where, checkId: def.id });
-    const { run, result } = await runCheck(def, target, input, clock, extra);
+    const { run, result } = await runCheck(def, target, { ...input, domainFacts }, clock, extra);
     record(def, target, run, result, domainFacts);
     input.onProgress?.({ type: 'check-end', ...where, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
   };
   for (const def of selected.filter((d) => d.scope === 'domain')) await runOnce(def);
+  const checkInput: RunProbeInput = { ...input, domainFacts };
 
   const hostChecks = selected.filter((d) => !d.scope || d.scope === 'host');
   for (const hp of hostChecks.length ? input.targets : []) {
@@ -124,7 +130,7 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
     const where = { host: hp.host, port: hp.port };
     const runOne = async (def: CheckDefinition) => {
       input.onProgress?.({ type: 'check-start', ...where, checkId: def.id });
-      const { run, result } = await runCheck(def, target, input, clock);
+      const { run, result } = await runCheck(def, target, checkInput, clock);
       record(def, target, run, result, facts);
       input.onProgress?.({ type: 'check-end', ...where, checkId: def.id, status: run.status, durationMs: run.durationMs, reason: run.reason });
     };
@@ -202,7 +208,8 @@ async function runCheck(
     signal: controller.signal,
     progress: (message) => input.onProgress?.({ type: 'check-progress', host: target.host, port: target.port, checkId: def.id, message }),
     randomToken: (n) => randomToken(n),
-    connect: () =>
+    domainFacts: input.domainFacts ?? {},
+    connect: (overrides = {}) =>
       SmtpSession.connect({
         host: target.address,
         port: target.port,
@@ -212,6 +219,8 @@ async function runCheck(
         signal: controller.signal,
         timeouts: input.options.timeouts,
         ca: input.options.ca ?? undefined,
+        implicitTls: overrides.implicitTls ?? target.port === IMPLICIT_TLS_PORT,
+        tls: overrides.tls,
       }),
   };
   let timer: NodeJS.Timeout | undefined;
