@@ -119,6 +119,39 @@ export const SizeFactsSchema = z.object({
   enforced: z.boolean().nullable(),
 });
 
+export const CertificateFactsSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  sans: z.array(z.string()),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  keyType: z.string(),
+  keyBits: z.number().nullable(),
+  signatureAlgorithm: z.string(),
+  sha256: z.string(),
+  selfSigned: z.boolean(),
+});
+
+/** TLS of one host and port; each TLS check fills its part (the engine merges them). */
+export const TlsFactsSchema = z
+  .object({
+    offered: z.boolean(),
+    /** Protocol version -> accepted, from one bounded handshake each. */
+    protocols: z.record(z.string(), z.boolean().nullable()),
+    weakCiphers: z.array(z.string()),
+    protocol: z.string().nullable(),
+    cipher: z.string().nullable(),
+    certificate: CertificateFactsSchema.nullable(),
+    chain: z.array(CertificateFactsSchema),
+    trusted: z.boolean().nullable(),
+    hostnameMatch: z.boolean().nullable(),
+    /** Connections the TLS checks made to this host and port. */
+    connections: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .partial()
+  .catchall(z.unknown());
+
 export const RblFactSchema = z.object({
   zone: z.string(),
   address: z.string(),
@@ -134,10 +167,7 @@ export const HostFactsSchema = z
     banner: z.string().nullable().optional(),
     ehlo: EhloFactsSchema.nullable().optional(),
     ehloAfterTls: EhloFactsSchema.nullable().optional(),
-    tls: z
-      .object({ protocol: z.string().nullable(), cipher: z.string().nullable(), error: z.string().optional() })
-      .nullable()
-      .optional(),
+    tls: TlsFactsSchema.optional(),
     relay: RelayFactsSchema.optional(),
     recipients: RecipientFactsSchema.optional(),
     harvest: HarvestFactsSchema.optional(),

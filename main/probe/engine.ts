@@ -86,7 +86,11 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
   const domainFacts: DomainFacts = {};
   const record = (def: CheckDefinition, target: ProbeTarget, run: CheckRun, result: CheckResult | null, facts: HostFacts | DomainFacts) => {
     checks.push(run);
-    if (result?.facts) Object.assign(facts, result.facts);
+    // Several checks fill parts of one fact (tls.protocols, tls.certificate): merge one level deep.
+    for (const [key, value] of Object.entries(result?.facts ?? {})) {
+      const prev = (facts as Record<string, unknown>)[key];
+      (facts as Record<string, unknown>)[key] = isRecord(prev) && isRecord(value) ? { ...prev, ...value } : value;
+    }
     for (const raised of result?.findings ?? []) findings.push(toFinding(def, target, raised));
   };
 
@@ -171,13 +175,15 @@ export async function runProbe(input: RunProbeInput): Promise<Assessment & { unr
   };
 }
 
+/** Check ids or whole categories (`smtp`, `dns`, `tls`), in registry order. */
 export function selectChecks(defs: readonly CheckDefinition[], ids?: string[]): CheckDefinition[] {
   if (!ids || ids.length === 0) return [...defs];
-  const unknown = ids.filter((id) => !defs.some((d) => d.id === id));
+  const unknown = ids.filter((id) => !defs.some((d) => d.id === id || d.category === id));
   if (unknown.length) {
-    throw new UnknownCheckError(`unknown check(s): ${unknown.join(', ')}; available: ${defs.map((d) => d.id).join(', ')}`);
+    const categories = [...new Set(defs.map((d) => d.category))];
+    throw new UnknownCheckError(`unknown check(s): ${unknown.join(', ')}; available: ${defs.map((d) => d.id).join(', ')} or a category: ${categories.join(', ')}`);
   }
-  return defs.filter((d) => ids.includes(d.id));
+  return defs.filter((d) => ids.includes(d.id) || ids.includes(d.category));
 }
 
 async function runCheck(
@@ -295,6 +301,8 @@ async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
   });
   await Promise.all(workers);
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function randomToken(n: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -79,14 +79,13 @@ export default defineCheck<O>({
     const banner = opened.session.greeting.lines.join('\n');
     const before = opened.ehlo.facts;
     let after: EhloFacts | null = null;
-    let tls: { protocol: string | null; cipher: string | null; error?: string } | null = null;
+    let tlsError: string | null = null;
     if (before.starttls) {
       try {
         const up = await upgrade(ctx, opened);
         after = up.ehlo.facts;
-        tls = { protocol: up.session.tls?.protocol ?? null, cipher: up.session.tls?.cipher ?? null };
       } catch (err) {
-        tls = { protocol: null, cipher: null, error: reasonOf(err) };
+        tlsError = reasonOf(err);
       }
     }
     await opened.session.quit();
@@ -117,12 +116,11 @@ export default defineCheck<O>({
     return {
       findings,
       // A failed upgrade leaves the after-TLS view unknown: say so rather than pass silently.
-      inconclusive: tls?.error ? `STARTTLS offered but the upgrade failed: ${tls.error}` : undefined,
+      inconclusive: tlsError ? `STARTTLS offered but the upgrade failed: ${tlsError}` : undefined,
       facts: {
         banner: replyText(opened.session.greeting),
         ehlo: before,
         ehloAfterTls: after,
-        tls,
       },
     };
   },
