@@ -20,6 +20,8 @@ export interface RaisedFinding<O extends string> {
   evidence: Evidence;
   /** Sentence appended to the outcome's description with what was measured. */
   detail?: string;
+  /** Overrides the outcome's severity when it depends on a measure (e.g. days before expiry). */
+  severity?: Severity;
 }
 
 export interface CheckResult<O extends string = string> {

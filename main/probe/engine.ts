@@ -16,7 +16,7 @@ import {
 import { SmtpSession } from '../net/smtp-client.js';
 import { Transcript } from '../net/transcript.js';
 import type { DnsResolver } from '../net/resolver.js';
-import type { CheckDefinition, CheckResult } from './define-check.js';
+import type { CheckDefinition, CheckResult, RaisedFinding } from './define-check.js';
 import type { Clock, ProbeContext, ProbeOptions, ProbeTarget } from './context.js';
 import { registry } from './registry.js';
 import { toolVersion } from '../version.js';
@@ -255,13 +255,13 @@ async function runCheck(
 function statusOf(def: CheckDefinition, r: CheckResult): { status: CheckStatus; reason?: string } {
   if (r.inconclusive) return { status: 'error', reason: `inconclusive: ${r.inconclusive}` };
   if (r.notApplicable && !r.findings?.length) return { status: 'skipped', reason: r.notApplicable };
-  const worst = Math.max(-1, ...(r.findings ?? []).map((f) => severityRank[def.outcomes[f.outcome].severity]));
+  const worst = Math.max(-1, ...(r.findings ?? []).map((f) => severityRank[f.severity ?? def.outcomes[f.outcome].severity]));
   if (worst >= severityRank.medium) return { status: 'fail' };
   if (worst >= severityRank.low) return { status: 'warn' };
   return { status: 'pass' };
 }
 
-function toFinding(def: CheckDefinition, target: ProbeTarget, raised: { outcome: string; evidence: Finding['evidence']; detail?: string }): Finding {
+function toFinding(def: CheckDefinition, target: ProbeTarget, raised: RaisedFinding<string>): Finding {
   const o = def.outcomes[raised.outcome];
   if (!o) throw new Error(`check ${def.id} raised unknown outcome ${raised.outcome}`);
   return {
@@ -270,7 +270,7 @@ function toFinding(def: CheckDefinition, target: ProbeTarget, raised: { outcome:
     host: target.host,
     port: target.port,
     ...(target.address ? { address: target.address } : {}),
-    severity: o.severity,
+    severity: raised.severity ?? o.severity,
     title: o.title,
     description: raised.detail ? `${o.description} ${raised.detail}` : o.description,
     evidence: raised.evidence,
