@@ -3,6 +3,7 @@
 import { SmtpError, type EhloResult, type SmtpSession } from '../net/smtp-client.js';
 import { replyText, type SmtpReply } from '../net/smtp-reply.js';
 import type { ProbeContext } from './context.js';
+import type { CheckResult } from './define-check.js';
 
 export interface OpenedSession {
   session: SmtpSession;
@@ -20,6 +21,24 @@ export async function openSession(ctx: ProbeContext): Promise<OpenedSession> {
   }
   const ehlo = await session.ehlo(ctx.options.helo);
   return { session, ehlo };
+}
+
+/**
+ * Opens a session, runs `body`, and always ends the session. A server that will not talk makes
+ * the check inconclusive; errors inside `body` propagate to the engine, which reports them.
+ */
+export async function withSession<O extends string>(ctx: ProbeContext, body: (opened: OpenedSession) => Promise<CheckResult<O>>): Promise<CheckResult<O>> {
+  let opened: OpenedSession;
+  try {
+    opened = await openSession(ctx);
+  } catch (err) {
+    return { inconclusive: reasonOf(err) };
+  }
+  try {
+    return await body(opened);
+  } finally {
+    await opened.session.quit();
+  }
 }
 
 /** STARTTLS then EHLO again, as RFC 3207 requires. Throws when TLS cannot be set up. */

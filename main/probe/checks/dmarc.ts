@@ -2,21 +2,13 @@
 // alignment (spoofing of the domain), and whether the owner hears about it.
 import { defineCheck, type RaisedFinding } from '../define-check.js';
 import { discoverDmarc, type DmarcDiscovery } from '../../dns/dmarc/discover-dmarc.js';
-import { parseDmarcRecord, type DmarcPolicy } from '../../dns/dmarc/dmarc-record.js';
+import { parseDmarcRecord, type DmarcRecord } from '../../dns/dmarc/dmarc-record.js';
 
-/** assessment.domainFacts.dmarc */
-export interface DmarcFacts {
+/** assessment.domainFacts.dmarc: the parsed record, plus which record it was. */
+export interface DmarcFacts extends DmarcRecord {
   /** The record in use: the domain's, else the organizational domain's. */
   record: string | null;
   source: 'domain' | 'organizational' | null;
-  policy: DmarcPolicy | null;
-  /** sp=, or p= when sp is absent. */
-  subdomainPolicy: DmarcPolicy | null;
-  pct: number | null;
-  rua: string[];
-  ruf: string[];
-  /** Why receivers would discard or misread the record. */
-  errors: string[];
 }
 
 type O = 'dmarc.missing' | 'dmarc.policy-none' | 'dmarc.syntax-error' | 'dmarc.no-rua';

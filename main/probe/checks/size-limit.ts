@@ -1,7 +1,7 @@
 // Does the server enforce the SIZE it advertises? A MAIL with SIZE one byte over must get 552.
 import { isPermFail, isPositive, isTempFail, replyText } from '../../net/smtp-reply.js';
 import { defineCheck } from '../define-check.js';
-import { mailFrom, openSession, reasonOf } from '../smtp-steps.js';
+import { mailFrom, withSession } from '../smtp-steps.js';
 
 type O = 'smtp.size-not-enforced';
 
@@ -21,14 +21,8 @@ export default defineCheck<O>({
       remediation: 'Refuse MAIL FROM with a SIZE parameter above the limit with 552 5.3.4 (RFC 1870); check the limit is applied on this listener.',
     },
   },
-  async run(ctx) {
-    let opened;
-    try {
-      opened = await openSession(ctx);
-    } catch (err) {
-      return { inconclusive: reasonOf(err) };
-    }
-    try {
+  run: (ctx) =>
+    withSession<O>(ctx, async (opened) => {
       const advertised = opened.ehlo.facts.size;
       if (!advertised) {
         return {
@@ -53,8 +47,5 @@ export default defineCheck<O>({
       if (isTempFail(reply) && reply.code !== 452) return { facts, inconclusive: `temporary failure at MAIL: ${replyText(reply)}` };
       if (isPermFail(reply) && reply.code !== 552) ctx.progress(`refused with ${reply.code} rather than 552`);
       return { facts };
-    } finally {
-      await opened.session.quit();
-    }
-  },
+    }),
 });
