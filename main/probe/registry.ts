@@ -13,6 +13,8 @@ import mtaSts from './checks/mta-sts.js';
 import tlsRpt from './checks/tls-rpt.js';
 import reverseDns from './checks/reverse-dns.js';
 import dnsbl from './checks/dnsbl.js';
+import submission from './checks/submission.js';
+import tlsProtocols from './checks/tls-protocols.js';
 import mxConsistency from './checks/mx-consistency.js';
 
 export const registry: readonly CheckDefinition[] = [
@@ -26,6 +28,8 @@ export const registry: readonly CheckDefinition[] = [
   recipients,
   sizeLimit,
   harvest,
+  submission,
+  tlsProtocols,
   reverseDns,
   dnsbl,
   mxConsistency,
