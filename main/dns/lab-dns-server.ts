@@ -1,9 +1,10 @@
 // The embedded authoritative DNS server of the lab and the tests (dns2), bound to an explicit
-// loopback address: fixture zones with A, AAAA, MX, multi-string TXT, PTR, CNAME, NS,
+// loopback address: fixture zones with A, AAAA, MX, multi-string TXT, PTR, CNAME, NS, TLSA,
 // NXDOMAIN, SERVFAIL and deliberately slow answers.
 import net from 'node:net';
 import dns2 from 'dns2';
 import { lookupName, normalizeZones, type NameRecords, type ZoneData } from './zone-data.js';
+import { encodeTlsaRdata, TLSA_TYPE } from './tlsa/tlsa-record.js';
 
 const { Packet } = dns2;
 
@@ -84,8 +85,9 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
 }
 
 type DnsQuestion = { name: string; type: number };
-// dns2 encodes plain records (as its README shows); its typings ask for class instances.
-type Answer = Omit<dns2.Packet.Resource, 'toBuffer'>;
+// dns2 encodes plain records (as its README shows); its typings ask for class instances, and
+// omit the raw rdata Buffer it writes for types it does not know (TLSA).
+type Answer = Omit<dns2.Packet.Resource, 'toBuffer' | 'data'> & { data?: string | string[] | Buffer };
 
 /**
  * A CNAME answers every type (RFC 1034 3.6.2); as an authoritative server for the target too,
@@ -122,6 +124,9 @@ function answers(q: DnsQuestion, r: NameRecords, ttl: number): Answer[] {
       return r.CNAME ? [{ ...base, type: T.CNAME, domain: r.CNAME }] : [];
     case T.NS:
       return (r.NS ?? []).map((ns) => ({ ...base, type: T.NS, ns }));
+    // dns2 has no TLSA type: for a type it does not know, it writes `data` as the raw rdata.
+    case TLSA_TYPE:
+      return (r.TLSA ?? []).map((t) => ({ ...base, type: TLSA_TYPE, data: encodeTlsaRdata(t) }));
     default:
       return [];
   }

@@ -9,6 +9,12 @@ const ipv6 = z.string().refine((s) => net.isIPv6(s), 'expected an IPv6 address')
 // A DNS character-string holds at most 255 bytes; longer TXT data must be split (as real zones do).
 const charString = z.string().refine((s) => Buffer.byteLength(s) <= 255, 'a TXT string holds at most 255 bytes: split it into several strings');
 
+// TLSA (RFC 6698) as in a zone file; the hex bound leaves room for a whole DER certificate (matching type 0).
+const octet = z.number().int().min(0).max(255);
+const tlsa = z
+  .object({ usage: octet, selector: octet, matchingType: octet, data: z.string().max(32_768).regex(/^(?:[0-9a-fA-F]{2})+$/, 'expected hex (an even number of digits)') })
+  .strict();
+
 export const NameRecordsSchema = z
   .object({
     A: z.array(ipv4).optional(),
@@ -19,6 +25,8 @@ export const NameRecordsSchema = z
     PTR: z.array(z.string()).optional(),
     CNAME: z.string().optional(),
     NS: z.array(z.string()).optional(),
+    /** At `_<port>._tcp.<host>`, e.g. `{ usage: 3, selector: 1, matchingType: 1, data: '<sha-256 hex>' }`. */
+    TLSA: z.array(tlsa).optional(),
     /** Answer every question for this name with this error instead. */
     rcode: z.enum(['SERVFAIL', 'REFUSED']).optional(),
     /** Answer late, to test timeouts. */

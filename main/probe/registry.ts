@@ -15,6 +15,7 @@ import reverseDns from './checks/reverse-dns.js';
 import dnsbl from './checks/dnsbl.js';
 import submission from './checks/submission.js';
 import tlsProtocols from './checks/tls-protocols.js';
+import dane from './checks/dane.js';
 import mxConsistency from './checks/mx-consistency.js';
 
 export const registry: readonly CheckDefinition[] = [
@@ -30,6 +31,7 @@ export const registry: readonly CheckDefinition[] = [
   harvest,
   submission,
   tlsProtocols,
+  dane,
   reverseDns,
   dnsbl,
   mxConsistency,
