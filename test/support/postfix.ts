@@ -7,7 +7,7 @@
  *   <dir>/spool/...                            queue_directory (+ pid/master.pid)
  *   <dir>/data/                                data_directory (master.lock)
  *   <dir>/maillog                              log file (postlogd, no syslog needed)
- *   <dir>/tls/{cert,key}.pem                   with `tls`
+ *   <dir>/tls/{cert,key}.pem                   with `tls` (unless `tlsFiles` are given)
  *   <dir>/etc/sasl/smtpd.conf, <dir>/sasldb2   with `auth`
  *
  * The master daemon is run directly (`/usr/lib/postfix/sbin/master -c DIR`)
@@ -28,11 +28,20 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** PEM files a TLS server presents: its certificate and key, and the chain sent after the certificate. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  chain?: string;
+}
+
 export interface PostfixOptions {
   /** extra/overriding main.cf parameters, e.g. { mynetworks: '0.0.0.0/0' } */
   main?: Record<string, string>;
   /** offer STARTTLS with a freshly generated self-signed cert (openssl, CN = myhostname): 'may' | 'encrypt' (encrypt = MAIL before STARTTLS is refused with 530); default none */
   tls?: 'may' | 'encrypt';
+  /** with `tls` (default 'may' when given): serve these instead of the generated cert; weak material (RSA 1024, SHA-1) loads too */
+  tlsFiles?: TlsFiles;
   /** offer AUTH PLAIN LOGIN through Cyrus SASL (sasldb, a user it creates) before TLS (smtpd_tls_auth_only=no) */
   auth?: boolean;
   /** valid local recipients at the local domain (default ['alice', 'bob', 'postmaster']); null = accept every recipient (local_recipient_maps empty) */
@@ -40,10 +49,15 @@ export interface PostfixOptions {
   /** local domain (mydestination), default 'lab.test'; myhostname default 'mx.lab.test' */
   domain?: string;
   hostname?: string;
+  /** loopback address to listen on (default 127.0.0.1), e.g. '127.0.0.31': Linux routes all of 127/8 to lo */
+  address?: string;
+  /** fixed port (e.g. 587) instead of a free ephemeral one; startPostfix fails if it is taken */
+  port?: number;
 }
 
 export interface PostfixInstance {
-  host: '127.0.0.1';
+  /** the listening address: `address` or 127.0.0.1 */
+  host: string;
   port: number;
   dir: string;
   domain: string;
@@ -56,7 +70,7 @@ export interface PostfixInstance {
 
 const POSTFIX_BIN = '/usr/sbin/postfix';
 const MASTER_BIN = '/usr/lib/postfix/sbin/master';
-const HOST = '127.0.0.1' as const;
+const DEFAULT_ADDRESS = '127.0.0.1';
 const SASL_USER = 'tester';
 const SASL_PASSWORD = 'harness-secret-1';
 const START_TIMEOUT_MS = 10_000;
@@ -185,12 +199,12 @@ function run(cmd: string, args: string[], input?: string): Promise<void> {
 }
 
 /** Ask the kernel for a free loopback port. Racy by nature; startPostfix retries if master cannot bind it. */
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, HOST, () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
@@ -198,12 +212,12 @@ function freePort(): Promise<number> {
 }
 
 /** Whether we can bind `port` on loopback right now. */
-function portFree(port: number): Promise<boolean> {
+function portFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
     srv.once('error', () => resolve(false));
-    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -265,10 +279,10 @@ function renderMainCf(params: Record<string, string>): string {
 }
 
 /** Only the services this setup can use; everything unchrooted so nothing needs copying into a jail. */
-function renderMasterCf(port: number, tls: boolean): string {
+function renderMasterCf(host: string, port: number, tls: boolean): string {
   // service type private unpriv chroot wakeup maxproc command
   const lines = [
-    `${HOST}:${port} inet n - n - - smtpd`,
+    `${host}:${port} inet n - n - - smtpd`,
     'pickup    unix  n - n 60    1 pickup',
     'cleanup   unix  n - n -     0 cleanup',
     'qmgr      unix  n - n 300   1 qmgr',
@@ -292,7 +306,7 @@ function renderMasterCf(port: number, tls: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-async function makeCert(tlsDir: string, hostname: string): Promise<{ cert: string; key: string }> {
+async function makeCert(tlsDir: string, hostname: string): Promise<TlsFiles> {
   mkdirSync(tlsDir, { recursive: true });
   const cert = join(tlsDir, 'cert.pem');
   const key = join(tlsDir, 'key.pem');
@@ -327,14 +341,14 @@ async function makeSasl(dir: string, etc: string, domain: string): Promise<{ con
 // Start / stop.
 
 /** Resolve when the port answers with a 220 line; reject early if master exits. */
-async function waitForBanner(master: ChildProcess, port: number, deadline: number): Promise<void> {
+async function waitForBanner(master: ChildProcess, host: string, port: number, deadline: number): Promise<void> {
   let exited = master.exitCode !== null || master.signalCode !== null;
   master.once('exit', () => (exited = true));
   while (!exited) {
-    if (Date.now() > deadline) throw new Error(`postfix harness: no SMTP banner on ${HOST}:${port} within ${START_TIMEOUT_MS} ms`);
-    const banner = await readBanner(port).catch(() => undefined);
+    if (Date.now() > deadline) throw new Error(`postfix harness: no SMTP banner on ${host}:${port} within ${START_TIMEOUT_MS} ms`);
+    const banner = await readBanner(host, port).catch(() => undefined);
     if (banner !== undefined && !exited) {
-      if (!banner.startsWith('220')) throw new Error(`postfix harness: unexpected banner on ${HOST}:${port}: ${banner}`);
+      if (!banner.startsWith('220')) throw new Error(`postfix harness: unexpected banner on ${host}:${port}: ${banner}`);
       return;
     }
     await sleep(20);
@@ -342,9 +356,9 @@ async function waitForBanner(master: ChildProcess, port: number, deadline: numbe
   throw new Error('postfix harness: master exited during startup');
 }
 
-function readBanner(port: number): Promise<string> {
+function readBanner(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host: HOST, port });
+    const sock = net.connect({ host, port });
     let buf = '';
     const timer = setTimeout(() => {
       sock.destroy();
@@ -410,6 +424,8 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
   const domain = opts.domain ?? 'lab.test';
   const hostname = opts.hostname ?? 'mx.lab.test';
   const recipients = opts.recipients === undefined ? ['alice', 'bob', 'postmaster'] : opts.recipients;
+  const host = opts.address ?? DEFAULT_ADDRESS;
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`postfix harness: address must be an IPv4 loopback address, got ${host}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'mxaudit-postfix-'));
   chmodSync(dir, 0o755); // postfix-owned daemons must traverse it (sasldb, maps)
@@ -433,7 +449,9 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       myorigin: domain,
       mydestination: domain,
       relay_domains: '',
-      inet_interfaces: HOST,
+      // Postfix refuses an inet_interfaces address that no interface carries (127.0.0.31 is only
+      // routed to lo); the smtpd line in master.cf names the listening address itself.
+      inet_interfaces: DEFAULT_ADDRESS,
       inet_protocols: 'ipv4',
       // The tests connect from 127.0.0.1 as an *outside* client, so loopback must not be trusted.
       mynetworks_style: 'host',
@@ -463,13 +481,18 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       main.local_recipient_maps = `texthash:${recipientsFile}`;
     }
 
-    if (opts.tls) {
-      const { cert, key } = await makeCert(join(dir, 'tls'), hostname);
+    const tlsLevel = opts.tls ?? (opts.tlsFiles ? 'may' : undefined);
+    if (tlsLevel) {
+      const { cert, key, chain } = opts.tlsFiles ?? (await makeCert(join(dir, 'tls'), hostname));
       Object.assign(main, {
-        smtpd_tls_cert_file: cert,
-        smtpd_tls_key_file: key,
-        smtpd_tls_security_level: opts.tls,
+        // One list, key first, then the certificate and what follows it on the wire.
+        smtpd_tls_chain_files: [key, cert, ...(chain ? [chain] : [])].join(', '),
+        smtpd_tls_security_level: tlsLevel,
       });
+      // Served material may be weak on purpose (RSA 1024, SHA-1): smtpd applies this cipher list
+      // (smtpd_tls_ciphers = medium) to every session, and at OpenSSL's security level 2 the
+      // handshake fails with "ee key too small" / "ca md too weak". Level 0 lets it be served.
+      if (opts.tlsFiles) main.tls_medium_cipherlist = 'aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:@SECLEVEL=0';
     }
 
     let sasl: PostfixInstance['sasl'];
@@ -494,8 +517,10 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
     const deadline = Date.now() + START_TIMEOUT_MS;
     let lastError: unknown;
     for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-      const port = await freePort();
-      writeConfig(join(etc, 'master.cf'), renderMasterCf(port, opts.tls !== undefined));
+      const port = opts.port ?? (await freePort(host));
+      // Else waitForBanner would take the banner of whoever holds the port for ours.
+      if (opts.port !== undefined && !(await portFree(host, port))) throw new Error(`postfix harness: ${host}:${port} is already in use`);
+      writeConfig(join(etc, 'master.cf'), renderMasterCf(host, port, tlsLevel !== undefined));
 
       // No -d: master redirects stdio to /dev/null and calls setsid(), so pid == pgid of the instance.
       const master = spawn(MASTER_BIN, ['-c', etc], { stdio: 'ignore', env: CHILD_ENV });
@@ -514,13 +539,13 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       };
 
       try {
-        await waitForBanner(master, port, deadline);
+        await waitForBanner(master, host, port, deadline);
       } catch (err) {
         lastError = err;
         await stopMaster(master, spawned);
         release();
         // A port grabbed by someone else between freePort() and master's bind() makes master exit: try another one.
-        if (!(await portFree(port)) && Date.now() < deadline) continue;
+        if (opts.port === undefined && !(await portFree(host, port)) && Date.now() < deadline) continue;
         // master's own fatal errors go to postlogd, which is not up yet, so they are lost; `postfix check`
         // writes straight into maillog_file and catches most configuration mistakes.
         spawnSync(POSTFIX_BIN, ['-c', etc, 'check'], { stdio: 'ignore', env: CHILD_ENV, timeout: 10_000 });
@@ -529,7 +554,7 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
 
       let stopping: Promise<void> | undefined;
       return {
-        host: HOST,
+        host,
         port,
         dir,
         domain,
