@@ -14,6 +14,7 @@ import tlsRpt from './checks/tls-rpt.js';
 import reverseDns from './checks/reverse-dns.js';
 import dnsbl from './checks/dnsbl.js';
 import submission from './checks/submission.js';
+import starttls from './checks/starttls.js';
 import tlsProtocols from './checks/tls-protocols.js';
 import dane from './checks/dane.js';
 import mxConsistency from './checks/mx-consistency.js';
@@ -30,6 +31,7 @@ export const registry: readonly CheckDefinition[] = [
   sizeLimit,
   harvest,
   submission,
+  starttls,
   tlsProtocols,
   dane,
   reverseDns,

@@ -25,6 +25,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,6 +43,8 @@ export interface PostfixOptions {
   tls?: 'may' | 'encrypt';
   /** with `tls` (default 'may' when given): serve these instead of the generated cert; weak material (RSA 1024, SHA-1) loads too */
   tlsFiles?: TlsFiles;
+  /** TLS from the first byte (smtps, as on port 465: smtpd_tls_wrappermode); implies `tls: 'may'` unless set */
+  implicitTls?: boolean;
   /** offer AUTH PLAIN LOGIN through Cyrus SASL (sasldb, a user it creates) before TLS (smtpd_tls_auth_only=no) */
   auth?: boolean;
   /** valid local recipients at the local domain (default ['alice', 'bob', 'postmaster']); null = accept every recipient (local_recipient_maps empty) */
@@ -341,12 +344,12 @@ async function makeSasl(dir: string, etc: string, domain: string): Promise<{ con
 // Start / stop.
 
 /** Resolve when the port answers with a 220 line; reject early if master exits. */
-async function waitForBanner(master: ChildProcess, host: string, port: number, deadline: number): Promise<void> {
+async function waitForBanner(master: ChildProcess, host: string, port: number, implicitTls: boolean, deadline: number): Promise<void> {
   let exited = master.exitCode !== null || master.signalCode !== null;
   master.once('exit', () => (exited = true));
   while (!exited) {
     if (Date.now() > deadline) throw new Error(`postfix harness: no SMTP banner on ${host}:${port} within ${START_TIMEOUT_MS} ms`);
-    const banner = await readBanner(host, port).catch(() => undefined);
+    const banner = await readBanner(host, port, implicitTls).catch(() => undefined);
     if (banner !== undefined && !exited) {
       if (!banner.startsWith('220')) throw new Error(`postfix harness: unexpected banner on ${host}:${port}: ${banner}`);
       return;
@@ -356,9 +359,10 @@ async function waitForBanner(master: ChildProcess, host: string, port: number, d
   throw new Error('postfix harness: master exited during startup');
 }
 
-function readBanner(host: string, port: number): Promise<string> {
+function readBanner(host: string, port: number, implicitTls: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
+    // Any certificate, however weak: this only waits for smtpd to answer.
+    const sock = implicitTls ? tls.connect({ host, port, rejectUnauthorized: false, ciphers: 'DEFAULT:@SECLEVEL=0' }) : net.connect({ host, port });
     let buf = '';
     const timer = setTimeout(() => {
       sock.destroy();
@@ -481,7 +485,7 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       main.local_recipient_maps = `texthash:${recipientsFile}`;
     }
 
-    const tlsLevel = opts.tls ?? (opts.tlsFiles ? 'may' : undefined);
+    const tlsLevel = opts.tls ?? (opts.tlsFiles || opts.implicitTls ? 'may' : undefined);
     if (tlsLevel) {
       const { cert, key, chain } = opts.tlsFiles ?? (await makeCert(join(dir, 'tls'), hostname));
       Object.assign(main, {
@@ -493,6 +497,7 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       // (smtpd_tls_ciphers = medium) to every session, and at OpenSSL's security level 2 the
       // handshake fails with "ee key too small" / "ca md too weak". Level 0 lets it be served.
       if (opts.tlsFiles) main.tls_medium_cipherlist = 'aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:@SECLEVEL=0';
+      if (opts.implicitTls) main.smtpd_tls_wrappermode = 'yes';
     }
 
     let sasl: PostfixInstance['sasl'];
@@ -539,7 +544,7 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixIn
       };
 
       try {
-        await waitForBanner(master, host, port, deadline);
+        await waitForBanner(master, host, port, opts.implicitTls === true, deadline);
       } catch (err) {
         lastError = err;
         await stopMaster(master, spawned);

@@ -107,7 +107,7 @@ describePostfix('mxaudit probe against real Postfix', () => {
     const a = JSON.parse(r.stdout);
     expect(validate(a), JSON.stringify(validate.errors)).toBe(true);
     const skipped = a.checks.filter((c: { status: string; reason: string }) => c.status === 'skipped' && /--i-am-authorized/.test(c.reason));
-    expect(skipped.map((c: { id: string }) => c.id)).toEqual(['open-relay', 'recipients', 'size-limit', 'harvest']);
+    expect(skipped.map((c: { id: string }) => c.id)).toEqual(['open-relay', 'recipients', 'size-limit', 'harvest', 'submission']);
     expect(a.options.resolver).toEqual([dns.server]);
     expect(a.facts.ehloAfterTls.starttls).toBe(false);
   });
