@@ -61,6 +61,11 @@ export interface TlsClientOptions {
   maxVersion?: tls.SecureVersion;
   /** OpenSSL cipher list (TLS 1.2 and below). */
   ciphers?: string;
+  /**
+   * 'none': trust nothing, so node reports exactly the chain the server sent (otherwise it
+   * completes it with issuers from the local store, without saying which).
+   */
+  trustStore?: 'none';
 }
 
 /**
@@ -341,7 +346,7 @@ function handshake(socket: net.Socket, opts: SmtpConnectOptions, timeoutMs: numb
       servername,
       rejectUnauthorized: false,
       // `ca` replaces the default roots in node: keep the system roots and add the user's.
-      ca: opts.ca ? [...tls.rootCertificates, opts.ca.toString()] : undefined,
+      ca: opts.tls?.trustStore === 'none' ? [] : opts.ca ? [...tls.rootCertificates, opts.ca.toString()] : undefined,
       minVersion: opts.tls?.minVersion ?? 'TLSv1',
       maxVersion: opts.tls?.maxVersion,
       ciphers: opts.tls?.ciphers ? `${opts.tls.ciphers}:@SECLEVEL=0` : SEE_EVERYTHING,

@@ -13,8 +13,8 @@ export interface OpenedSession {
 /** Thrown when the server will not talk to us at all; checks turn it into "inconclusive". */
 export class SessionRefused extends Error {}
 
-export async function openSession(ctx: ProbeContext): Promise<OpenedSession> {
-  const session = await ctx.connect();
+export async function openSession(ctx: ProbeContext, overrides?: Parameters<ProbeContext['connect']>[0]): Promise<OpenedSession> {
+  const session = await ctx.connect(overrides);
   if (session.greeting.code !== 220) {
     session.close();
     throw new SessionRefused(`server refused the session: ${replyText(session.greeting)}`);

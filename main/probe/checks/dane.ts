@@ -1,11 +1,11 @@
 // DANE for SMTP (RFC 7672): the TLSA records at _<port>._tcp.<mx> must match the certificate chain
 // the MX serves after STARTTLS, or every DANE-validating sender defers mail to it.
 import net from 'node:net';
-import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { defineCheck, type RaisedFinding } from '../define-check.js';
 import type { ProbeContext } from '../context.js';
 import { openSession, reasonOf } from '../smtp-steps.js';
+import { presentedChain } from '../../tls/chain.js';
 import { replyText } from '../../net/smtp-reply.js';
 import { lookupTlsa, type TlsaLookup } from '../../dns/tlsa/tlsa-client.js';
 import { isUsable, matchTlsa, subjectOf, type TlsaMatch } from '../../dns/tlsa/tlsa-match.js';
@@ -25,8 +25,6 @@ export interface DaneFacts {
 /** Per exchange, and rounds over the servers, like the run's resolver by default. */
 const DNS_TIMEOUT_MS = 3000;
 const DNS_TRIES = 2;
-/** Certificates read from the served chain; real chains have 2 to 4. */
-const MAX_CHAIN = 10;
 
 export default defineCheck<O>({
   id: 'dane',
@@ -99,12 +97,7 @@ export default defineCheck<O>({
     }
     const verdict = matchTlsa(lookup.records, chain, host);
     dane.matched = verdict.matched;
-    if (provenMatches(verdict.matched, chain, ctx.options.ca).length) return { findings, facts: { dane } };
-    if (verdict.matched.length) {
-      const anchor = subjectOf(chain[verdict.matched[0].certIndex]);
-      dane.error = `${verdict.matched.map((m) => `TLSA ${formatTlsa(m)}`).join('; ')} matches ${anchor}, which is in the local trust store: whether the server sent it cannot be told (RFC 7672 3.1.2 requires it to)`;
-      return { findings, inconclusive: dane.error, facts: { dane } };
-    }
+    if (verdict.matched.length) return { findings, facts: { dane } };
     const certs = chain.map((c) => ({ subject: subjectOf(c), issuer: c.issuer.split('\n').join(', '), sha256: c.fingerprint256 }));
     const detail = [`Served chain: ${certs.map((c) => c.subject).join(' <- ')}.`, ...verdict.problems.map((p) => `${p}.`)].join(' ');
     raise('tls.dane-mismatch', detail, { chain: certs, problems: verdict.problems });
@@ -115,34 +108,21 @@ export default defineCheck<O>({
 /** The server cannot be reached over TLS at all: to a DANE sender, that is a failed match. */
 class NoTls extends Error {}
 
-/** EHLO, STARTTLS (unless the port speaks TLS from the start), and the chain the server sent, leaf first. */
+/**
+ * EHLO, STARTTLS (unless the port speaks TLS from the start), and the chain exactly as the
+ * server sent it, leaf first: with no trust store node adds nothing of its own, which matters
+ * because a DANE-TA anchor must be sent by the server (RFC 7672 3.1.2).
+ */
 async function servedChain(ctx: ProbeContext): Promise<X509Certificate[]> {
-  const { session, ehlo } = await openSession(ctx);
+  const { session, ehlo } = await openSession(ctx, { tls: { trustStore: 'none' } });
   try {
     if (!session.secure) {
       if (!ehlo.facts.starttls) throw new NoTls('the server does not offer STARTTLS');
       const reply = await session.startTls();
       if (reply.code !== 220) throw new NoTls(`STARTTLS refused: ${replyText(reply)}`);
     }
-    const chain: X509Certificate[] = [];
-    for (let c = session.tls?.peerCertificate; c?.raw && chain.length < MAX_CHAIN; c = c.issuerCertificate) {
-      chain.push(new X509Certificate(c.raw));
-      if (c.issuerCertificate === c) break; // node makes a self-signed root its own issuer
-    }
-    return chain;
+    return session.tls?.peerCertificate ? presentedChain(session.tls.peerCertificate) : [];
   } finally {
     await session.quit();
   }
-}
-
-/**
- * Node completes the chain it reports with issuers from the local trust store (system roots,
- * --ca) when the server did not send them, and says nothing about which. So a DANE-TA match on a
- * certificate of that store proves nothing; a DANE-EE match or another CA certificate does.
- */
-function provenMatches(matches: TlsaMatch[], chain: X509Certificate[], ca: string | null): TlsaMatch[] {
-  if (matches.every((m) => m.usage === 3)) return matches;
-  const pems = [...tls.rootCertificates, ...(ca?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])];
-  const store = new Set(pems.map((p) => new X509Certificate(p).fingerprint256));
-  return matches.filter((m) => m.usage === 3 || !store.has(chain[m.certIndex].fingerprint256));
 }
