@@ -1,0 +1,64 @@
+// Gateway configuration: validated with zod, defaulting to the talk's hardened posture.
+// Each layer validates its own options with its own schema.
+import { z } from 'zod';
+import { layerRegistry } from './layer-registry.js';
+import type { LayerDefinition } from './define-layer.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each layer has its own option and state types
+export type LayerList = readonly LayerDefinition<any, any>[];
+
+export const gatewayConfigSchema = (layers: LayerList) => z
+  .object({
+    hostname: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a host name').default('mx.lab.test'),
+    listen: z
+      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(2525) })
+      .strict()
+      .default({ host: '127.0.0.1', port: 2525 }),
+    /** Domains we receive mail for; relaying elsewhere needs authentication or an internal client. */
+    domains: z.array(z.string()).min(1).default(['lab.test']),
+    /** Where accepted mail is written (inbox, junk, quarantine per recipient). */
+    storeDir: z.string().default('mxaudit-store'),
+    /** Advertised and enforced (552 at MAIL SIZE= and at the end of DATA). */
+    maxMessageBytes: z.number().int().min(1024).default(10_485_760),
+    /** Peers allowed to present another client address with XCLIENT (tests, the lab, a front proxy). */
+    xclientPeers: z.array(z.string()).default([]),
+    /** Client addresses treated as internal (may relay). Loopback without XCLIENT is internal. */
+    internalNetworks: z.array(z.string()).default(['127.0.0.1', '::1']),
+    /** DNS servers for the layers (DNSBL, SPF); empty = the system's. */
+    dns: z.array(z.string()).default([]),
+    /** Idle time before a silent client is disconnected. */
+    idleTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    maxClients: z.number().int().min(1).default(1000),
+    /** Layer order: the first that decides wins. */
+    order: z.array(z.enum(layers.map((l) => l.id) as [string, ...string[]])).default(layers.map((l) => l.id)),
+    /** Options per layer id; each is validated by the layer's own schema. */
+    layers: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const GatewayConfigSchema = gatewayConfigSchema(layerRegistry);
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+
+export class GatewayConfigError extends Error {}
+
+/** Validates the whole config, naming the path and the problem of the first error. */
+export function parseGatewayConfig(input: unknown, layers: LayerList = layerRegistry): { config: GatewayConfig; layerOptions: Map<string, unknown> } {
+  const layerIds = layers.map((l) => l.id);
+  const parsed = gatewayConfigSchema(layers).safeParse(input ?? {});
+  if (!parsed.success) throw new GatewayConfigError(describe(parsed.error.issues[0]));
+  const config = parsed.data;
+  const unknownLayers = Object.keys(config.layers).filter((id) => !layerIds.includes(id));
+  if (unknownLayers.length) throw new GatewayConfigError(`layers.${unknownLayers[0]}: unknown layer; known: ${layerIds.join(', ')}`);
+  const layerOptions = new Map<string, unknown>();
+  for (const def of layers) {
+    const r = def.options.safeParse(config.layers[def.id] ?? undefined);
+    if (!r.success) throw new GatewayConfigError(describe(r.error.issues[0], ['layers', def.id]));
+    layerOptions.set(def.id, r.data);
+  }
+  return { config, layerOptions };
+}
+
+function describe(issue: z.core.$ZodIssue, prefix: (string | number)[] = []): string {
+  const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))].join('.');
+  return `${path || 'config'}: ${issue.message}`;
+}

@@ -1,0 +1,52 @@
+// The mail store: a message is on disk, fsynced, in every recipient's folder before the 250
+// is sent. Nothing acknowledged is ever lost, even on kill -9 right after the reply.
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { normalizeAddress } from './address.js';
+
+export type Folder = 'inbox' | 'junk' | 'quarantine';
+
+export interface StoredMessage {
+  id: string;
+  paths: string[];
+}
+
+/** Folder names from addresses: lower-case, and nothing that could climb out of the store. */
+const safeName = (address: string) => normalizeAddress(address).replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
+
+export async function storeMessage(storeDir: string, folder: Folder, recipients: readonly string[], header: string, bodyPath: string): Promise<StoredMessage> {
+  const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+  const paths: string[] = [];
+  for (const rcpt of new Set(recipients.map(safeName))) {
+    const dir = join(storeDir, folder, rcpt);
+    await mkdir(dir, { recursive: true });
+    const final = join(dir, `${id}.eml`);
+    const tmp = join(dir, `.${id}.tmp`);
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.write(header);
+      // Streamed from the spool: a message is never held whole in memory.
+      for await (const chunk of createReadStream(bodyPath)) await fh.write(chunk as Buffer);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await rename(tmp, final);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    // The rename is durable only once the directory entry is on disk too.
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+    paths.push(final);
+  }
+  return { id, paths };
+}

@@ -1,0 +1,190 @@
+// The reference gateway: smtp-server as the protocol engine, our layers deciding each phase,
+// a decision trace per session, counters per layer, and the mail store behind the 250.
+import { EventEmitter } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { parseGatewayConfig, type GatewayConfig, type LayerList } from './config.js';
+import { layerRegistry } from './layer-registry.js';
+import { runPhase, type ConfiguredLayer, type PipelineEnv } from './pipeline.js';
+import { newSession, type Decision, type GatewaySession } from './session.js';
+import { storeMessage, type Folder } from './mail-store.js';
+import type { Reply } from './reply-map.js';
+import type { Phase, SpooledMessage } from './define-layer.js';
+import { createResolver, type DnsResolver } from '../net/resolver.js';
+
+/** Header bytes kept in memory for layers that decide on headers. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+export interface GatewayEvents {
+  decision: [session: GatewaySession, decision: Decision];
+  session: [session: GatewaySession];
+  stored: [session: GatewaySession, paths: string[]];
+}
+
+export interface Gateway {
+  host: string;
+  port: number;
+  config: GatewayConfig;
+  events: EventEmitter<GatewayEvents>;
+  /** Per layer, per action: how many decisions. */
+  counters(): Record<string, Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export interface GatewayDeps {
+  resolver?: DnsResolver;
+  now?: () => number;
+  /** The layers known to this gateway; the registry by default (tests of a new layer add theirs). */
+  layers?: LayerList;
+}
+
+export async function startGateway(input: unknown, deps: GatewayDeps = {}): Promise<Gateway> {
+  const known = deps.layers ?? layerRegistry;
+  const { config, layerOptions } = parseGatewayConfig(input, known);
+  const events = new EventEmitter<GatewayEvents>();
+  const counters: Record<string, Record<string, number>> = {};
+  const layers: ConfiguredLayer[] = config.order.map((id) => {
+    const def = known.find((l) => l.id === id)!;
+    const options = layerOptions.get(id);
+    return { def, options, state: def.init?.(options) };
+  });
+  const env: PipelineEnv = {
+    layers,
+    resolver: deps.resolver ?? createResolver(config.dns),
+    localDomains: config.domains,
+    now: deps.now ?? (() => performance.now()),
+    onDecision: (s, d) => {
+      const c = (counters[d.layer] ??= {});
+      c[`${d.phase}:${d.action}`] = (c[`${d.phase}:${d.action}`] ?? 0) + 1;
+      events.emit('decision', s, d);
+    },
+  };
+  const spoolDir = join(config.storeDir, '.spool');
+  await mkdir(spoolDir, { recursive: true });
+  const sessions = new Map<string, GatewaySession>();
+
+  /** Our session for smtp-server's, following an XCLIENT address change. */
+  const ours = (s: SMTPServerSession): GatewaySession => {
+    let g = sessions.get(s.id);
+    const xclient = (s as SMTPServerSession & { xClient?: Map<string, string> }).xClient?.get('ADDR');
+    if (!g || (xclient && g.remoteAddress !== s.remoteAddress)) {
+      g = newSession(s.id, s.remoteAddress, !xclient && config.internalNetworks.includes(s.remoteAddress));
+      sessions.set(s.id, g);
+      g.marks.connectPending = !!xclient; // XCLIENT presents a new client: judge it as if it had just connected
+    }
+    g.helo = s.hostNameAppearsAs || g.helo;
+    return g;
+  };
+
+  const fail = (reply: Reply) => Object.assign(new Error(`${reply.enhanced} ${reply.text}`), { responseCode: reply.code });
+
+  /** Runs a phase; resolves with the reply error to send, or null to go on. */
+  const decide = async (g: GatewaySession, phase: Exclude<Phase, 'data'>, value: string): Promise<Error | null> => {
+    if (g.marks.connectPending) {
+      g.marks.connectPending = false;
+      const c = await runPhase(env, g, { phase: 'connect' });
+      if (c.verdict.action !== 'continue' && c.verdict.action !== 'accept') return fail(c.reply);
+    }
+    const arg = phase === 'connect' ? { phase } : phase === 'helo' ? { phase, name: value } : phase === 'mail' ? { phase, from: value } : { phase, to: value };
+    const out = await runPhase(env, g, arg as Parameters<typeof runPhase>[2]);
+    return out.verdict.action === 'continue' || out.verdict.action === 'accept' ? null : fail(out.reply);
+  };
+
+  const server = new SMTPServer({
+    name: config.hostname,
+    banner: '',
+    size: config.maxMessageBytes,
+    hideDSN: false,
+    // Our replies carry their own enhanced codes in the text (one place: reply-map.ts).
+    hideENHANCEDSTATUSCODES: true,
+    // No AUTH on the internet-facing listener (the talk: prevents password guessing).
+    disabledCommands: ['AUTH'],
+    authOptional: true,
+    hideSTARTTLS: true,
+    disableReverseLookup: true,
+    useXClient: config.xclientPeers.length ? config.xclientPeers : false,
+    socketTimeout: config.idleTimeoutSeconds * 1000,
+    maxClients: config.maxClients,
+    logger: false,
+    onConnect(session, cb) {
+      const g = ours(session);
+      decide(g, 'connect', '').then((e) => cb(e), (err) => cb(err));
+    },
+    onMailFrom(address, session, cb) {
+      const g = ours(session);
+      g.mailFrom = address.address;
+      g.recipients = [];
+      decide(g, 'mail', address.address).then((e) => cb(e), (err) => cb(err));
+    },
+    onRcptTo(address, session, cb) {
+      const g = ours(session);
+      decide(g, 'rcpt', address.address).then((e) => {
+        if (!e) g.recipients.push(address.address);
+        cb(e);
+      }, (err) => cb(err));
+    },
+    onData(stream, session, cb) {
+      const g = ours(session);
+      receive(g, stream).then((reply) => cb(reply.code >= 400 ? fail(reply) : null, reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined), (err) => cb(err));
+    },
+    onClose(session) {
+      const g = sessions.get(session.id);
+      if (g) events.emit('session', g);
+      sessions.delete(session.id);
+    },
+  });
+  // A failed TLS handshake or a reset socket must never take the gateway down.
+  server.on('error', () => {});
+
+  /** Spools DATA to disk (never whole in memory), lets the layers decide, stores before 250. */
+  const receive = async (g: GatewaySession, stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }): Promise<Reply> => {
+    const spool = join(spoolDir, `${g.id}-${randomBytes(4).toString('hex')}.eml`);
+    let headers = '';
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (headers.length < MAX_HEADER_BYTES && !headers.includes('\r\n\r\n')) headers += chunk.toString('utf8', 0, MAX_HEADER_BYTES - headers.length);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, tap, createWriteStream(spool));
+      if (stream.sizeExceeded) {
+        const reply = { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed maximum message size' };
+        g.decisions.push({ phase: 'data', layer: 'gateway', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
+        return reply;
+      }
+      const message: SpooledMessage = { path: spool, size, headers: headers.split('\r\n\r\n')[0] };
+      const out = await runPhase(env, g, { phase: 'data', message });
+      if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
+      const folder = (g.marks.folder as Folder | undefined) ?? 'inbox';
+      const header = [`Received: from ${g.helo ?? 'unknown'} ([${g.remoteAddress}]) by ${config.hostname} (mxaudit gateway) id ${g.id}; ${new Date().toUTCString()}`, ...g.addHeaders, ''].join('\r\n');
+      const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool);
+      events.emit('stored', g, stored.paths);
+      return { ...out.reply, text: `${out.reply.text}: queued as ${stored.id}` };
+    } finally {
+      await unlink(spool).catch(() => {});
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const addr = server.server.address() as AddressInfo;
+  return {
+    host: addr.address,
+    port: addr.port,
+    config,
+    events,
+    counters: () => structuredClone(counters),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
