@@ -47,6 +47,8 @@ export interface LayerHooks<O, St> {
   mail?(ctx: LayerContext<O, St>, from: string): Promise<Verdict> | Verdict;
   rcpt?(ctx: LayerContext<O, St>, to: string): Promise<Verdict> | Verdict;
   data?(ctx: LayerContext<O, St>, message: SpooledMessage): Promise<Verdict> | Verdict;
+  /** The session ended (QUIT, disconnect, timeout): release per-session state (concurrency counts). */
+  close?(ctx: LayerContext<O, St>): void;
 }
 
 export interface LayerDefinition<S extends z.ZodType = z.ZodType, St = unknown> {

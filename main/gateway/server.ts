@@ -135,8 +135,12 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     },
     onClose(session) {
       const g = sessions.get(session.id);
-      if (g) events.emit('session', g);
       sessions.delete(session.id);
+      if (!g) return;
+      for (const { def, options, state } of layers) {
+        def.hooks.close?.({ options, state, session: g, resolver: env.resolver, now: env.now, localDomains: env.localDomains });
+      }
+      events.emit('session', g);
     },
   });
   // A failed TLS handshake or a reset socket must never take the gateway down.
