@@ -1,6 +1,7 @@
 // CLI composition root: `mxaudit <command>`. Plain Node: never imports electron.
 import { probeCommand, probeHelp } from './probe-command.js';
 import { dnsServeCommand } from './dns-serve-command.js';
+import { gatewayCommand } from './gateway-command.js';
 import { UsageError, type CliIo } from './io.js';
 import { visible } from '../../shared/visible-text.js';
 import { toolVersion } from '../version.js';
@@ -12,6 +13,7 @@ Usage: mxaudit <command> [options]
 Commands:
   probe <host[:port]>...   probe SMTP servers and report findings (mxaudit probe --help)
   dns-serve --zones FILE   run the embedded lab DNS server with zones from a file
+  gateway [--lab]          run the reference filtering gateway (mxaudit gateway --help)
 
 Run 'mxaudit <command> --help' for a command's options.`;
 
@@ -23,6 +25,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await probeCommand(rest, io);
       case 'dns-serve':
         return await dnsServeCommand(rest, io);
+      case 'gateway':
+        return await gatewayCommand(rest, io);
       case '--version':
       case '-v':
         io.out(toolVersion);
@@ -40,7 +44,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const e = err as Error & { code?: string };
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
     if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      const sub = command === 'probe' || command === 'dns-serve' ? `${command} ` : '';
+      const sub = ['probe', 'dns-serve', 'gateway'].includes(command ?? '') ? `${command} ` : '';
       io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${sub}--help' for usage.`);
       return 2;
     }

@@ -1,0 +1,86 @@
+// `mxaudit gateway`: the reference filtering gateway on its own, until interrupted.
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import yaml from 'js-yaml';
+import { startGateway } from '../gateway/server.js';
+import { GatewayConfigError } from '../gateway/config.js';
+import { startLabDns } from '../dns/lab-dns-server.js';
+import { labZones } from '../gateway/lab-zones.js';
+import { UsageError, type CliIo } from './io.js';
+import { visible } from '../../shared/visible-text.js';
+
+export const gatewayHelp = `Usage: mxaudit gateway [--config FILE] [--listen HOST:PORT] [--lab] [-q]
+
+Runs the reference filtering gateway (the layered defence a mail server should have) until
+interrupted with Ctrl-C, printing each decision: which layer decided, why, and the reply.
+
+  --config FILE       gateway configuration (JSON or YAML); defaults are the hardened posture
+  --listen HOST:PORT  where to listen (default 127.0.0.1:2525)
+  --lab               lab mode: also start the embedded DNS server with the lab zones (block
+                      list, SPF, DMARC), accept XCLIENT from loopback, and use them
+  -q, --quiet         do not print decisions`;
+
+export async function gatewayCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { config: { type: 'string' }, listen: { type: 'string' }, lab: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.out(gatewayHelp);
+    return 0;
+  }
+  let config: Record<string, unknown> = {};
+  if (values.config) {
+    const text = await readFile(values.config, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--config ${values.config}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
+    try {
+      config = (yaml.load(text) as Record<string, unknown>) ?? {};
+    } catch (err) {
+      throw new UsageError(`--config ${values.config}: not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (values.listen) config = { ...config, listen: parseListen(values.listen) };
+  const lab = values.lab ? await startLabMode(config) : null;
+  if (lab) config = lab.config;
+  let gateway;
+  try {
+    gateway = await startGateway(config);
+  } catch (err) {
+    await lab?.dns.stop();
+    if (err instanceof GatewayConfigError) throw new UsageError(`${values.config ? `--config ${values.config}: ` : ''}${err.message}`);
+    throw err;
+  }
+  if (!values.quiet) {
+    gateway.events.on('decision', (s, d) => io.out(`${s.id} ${s.remoteAddress} ${d.phase}${d.subject ? ` <${visible(d.subject, 200)}>` : ''}: ${d.layer} ${d.action} (${visible(d.reason, 300)}) -> ${d.reply} [${d.ms} ms]`));
+  }
+  io.err(`mxaudit gateway listening on ${gateway.host}:${gateway.port} for ${gateway.config.domains.join(', ')}; store: ${gateway.config.storeDir}${lab ? `; lab DNS on ${lab.dns.server}` : ''}; Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    if (io.signal?.aborted) return resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+    process.once('SIGTERM', () => resolve());
+  });
+  io.err('mxaudit gateway: stopping (finishing open sessions)...');
+  await gateway.stop();
+  await lab?.dns.stop();
+  return 0;
+}
+
+async function startLabMode(config: Record<string, unknown>) {
+  const listen = (config.listen as { host?: string } | undefined)?.host ?? '127.0.0.1';
+  const hostname = (config.hostname as string | undefined) ?? 'mx.lab.test';
+  const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
+  const dns = await startLabDns(labZones(hostname, domain, listen));
+  // A small directory so the lab has somebody to deliver to; a config file may replace it.
+  const layers = { 'recipient-lookup': { directory: { users: [`alice@${domain}`, `bob@${domain}`], groups: { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } } } }, ...(config.layers as object | undefined) };
+  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], ...config, layers, dns: [dns.server] } };
+}
+
+function parseListen(spec: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(spec) ?? /^([^:]+):(\d+)$/.exec(spec);
+  const port = Number(m?.[2]);
+  if (!m || !net.isIP(m[1]) || !(port >= 0 && port < 65536)) throw new UsageError(`--listen ${spec}: expected IP:PORT, e.g. 127.0.0.1:2525`);
+  return { host: m[1], port };
+}
