@@ -20,13 +20,14 @@ const DEFAULTS: Record<Phase, Partial<Record<Verdict['action'], Reply>>> = {
     disconnect: { code: 421, enhanced: '4.7.0', text: 'Closing connection' },
   },
   mail: {
-    accept: { code: 250, enhanced: '2.1.0', text: 'Sender OK' },
+    // smtp-server sends this itself when a handler lets MAIL and RCPT through.
+    accept: { code: 250, enhanced: '', text: 'Accepted' },
     reject: { code: 550, enhanced: '5.7.1', text: 'Sender refused' },
     tempfail: { code: 451, enhanced: '4.7.1', text: 'Try again later' },
     disconnect: { code: 421, enhanced: '4.7.0', text: 'Closing connection' },
   },
   rcpt: {
-    accept: { code: 250, enhanced: '2.1.5', text: 'Recipient OK' },
+    accept: { code: 250, enhanced: '', text: 'Accepted' },
     reject: { code: 550, enhanced: '5.1.1', text: 'User unknown' },
     tempfail: { code: 451, enhanced: '4.7.1', text: 'Try again later' },
     disconnect: { code: 421, enhanced: '4.7.0', text: 'Closing connection' },
@@ -44,4 +45,4 @@ export function replyFor(phase: Phase, v: Verdict): Reply {
   return { code: v.code ?? base.code, enhanced: v.enhanced ?? base.enhanced, text: v.text ?? base.text };
 }
 
-export const replyLine = (r: Reply) => `${r.code} ${r.enhanced} ${r.text}`;
+export const replyLine = (r: Reply) => [r.code, r.enhanced, r.text].filter(Boolean).join(' ');

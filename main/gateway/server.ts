@@ -34,6 +34,8 @@ export interface Gateway {
   events: EventEmitter<GatewayEvents>;
   /** Per layer, per action: how many decisions. */
   counters(): Record<string, Record<string, number>>;
+  /** A layer's own state (zone health, per-IP counters, alerts), for status views. */
+  layerState(id: string): unknown;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,8 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       g.marks.connectPending = !!xclient; // XCLIENT presents a new client: judge it as if it had just connected
     }
     g.helo = s.hostNameAppearsAs || g.helo;
+    // XCLIENT LOGIN= from a trusted peer marks the client authenticated (AUTH itself is off).
+    g.authenticated = !!(s as SMTPServerSession & { user?: unknown }).user;
     return g;
   };
 
@@ -118,8 +122,11 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     },
     onMailFrom(address, session, cb) {
       const g = ours(session);
+      // A new transaction: what layers noted for the previous message does not carry over.
       g.mailFrom = address.address;
       g.recipients = [];
+      g.addHeaders = [];
+      g.marks = { connectPending: g.marks.connectPending };
       decide(g, 'mail', address.address).then((e) => cb(e), (err) => cb(err));
     },
     onRcptTo(address, session, cb) {
@@ -189,6 +196,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     config,
     events,
     counters: () => structuredClone(counters),
+    layerState: (id) => layers.find((l) => l.def.id === id)?.state,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,105 @@
+// Walks the leaf MIME parts of a spooled message as decoded byte streams (mailsplit), so the
+// content layers see attachments as the recipient would, never the whole message in memory.
+// A visitor chooses per part whether it wants the bytes; time and part count are bounded.
+import { createReadStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { Splitter, type ContentStream, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
+import type { Verdict } from '../define-layer.js';
+
+export interface PartInfo {
+  /** Position among all nodes (multipart containers included), stable across walks of one file. */
+  index: number;
+  /** Lower-case MIME type; text/plain when the part has none (RFC 2045 5.2). */
+  contentType: string;
+  filename: string | null;
+  /** Sent as a file: a file name or Content-Disposition: attachment. */
+  attachment: boolean;
+}
+
+/** Receives one part's decoded bytes, synchronously. */
+export interface PartSink {
+  write(chunk: Buffer): void;
+  end(): void;
+}
+
+export interface WalkControl {
+  /** Ends the walk early: the caller has what it needs. */
+  stop(): void;
+}
+
+export interface WalkLimits {
+  timeoutMs: number;
+  /** MIME nodes at most (mailsplit fails the walk beyond). */
+  maxParts: number;
+}
+
+/** A scan that could not finish: 451, the sender retries; nothing unscanned gets through. */
+export const scanFailure = (what: string, err: unknown): Verdict => ({
+  action: 'tempfail',
+  reason: `${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+});
+
+export const partInfo = (node: MimeNode, index: number): PartInfo => ({
+  index,
+  contentType: (node.contentType || 'text/plain').toLowerCase(),
+  filename: node.filename || null,
+  attachment: !!node.filename || node.disposition === 'attachment',
+});
+
+export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkControl) => PartSink | null, limits: WalkLimits): Promise<void> {
+  const stopper = new AbortController();
+  const ctl: WalkControl = { stop: () => stopper.abort() };
+  const signal = AbortSignal.any([stopper.signal, AbortSignal.timeout(limits.timeoutMs)]);
+  let index = 0;
+  let current: { decoder: ContentStream; sink: PartSink } | null = null;
+
+  const endPart = async () => {
+    if (!current) return;
+    const { decoder, sink } = current;
+    current = null;
+    decoder.end();
+    await finished(decoder);
+    sink.end();
+  };
+
+  const parts = new Writable({
+    objectMode: true,
+    write(chunk: SplitterChunk, _enc, done) {
+      handle(chunk).then(() => done(), done);
+    },
+    final(done) {
+      endPart().then(() => done(), done);
+    },
+  });
+
+  const handle = async (chunk: SplitterChunk) => {
+    if (chunk.type === 'node') {
+      await endPart();
+      const i = index++;
+      if (chunk.multipart) return;
+      const sink = visit(partInfo(chunk, i), ctl);
+      if (!sink || stopper.signal.aborted) return;
+      const decoder = chunk.getDecoder();
+      decoder.on('data', (d: Buffer) => {
+        try {
+          sink.write(d);
+        } catch (err) {
+          decoder.destroy(err as Error); // a sink bug fails the walk, never the process
+        }
+      });
+      current = { decoder, sink };
+    } else if (chunk.type === 'body' && current) {
+      const { decoder } = current;
+      await new Promise<void>((resolve, reject) => decoder.write(chunk.value, (err) => (err ? reject(err) : resolve())));
+    }
+  };
+
+  try {
+    await pipeline(createReadStream(path), new Splitter({ maxChildNodes: limits.maxParts }), parts, { signal });
+  } catch (err) {
+    if (stopper.signal.aborted) return;
+    if (signal.aborted) throw new Error(`content scan took over ${limits.timeoutMs} ms`);
+    throw err;
+  }
+}
