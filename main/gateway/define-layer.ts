@@ -22,7 +22,11 @@ export interface Verdict {
 
 export const CONTINUE: Verdict = { action: 'continue', reason: '' };
 
-/** The message after DATA, spooled to disk: layers read it as a stream, never whole in memory. */
+/**
+ * The message after DATA, spooled to disk: layers read it as a stream, never whole in memory.
+ * A layer that rewrites the message (attachment stripping) writes a new file and renames it
+ * over `path`: what is stored is whatever `path` holds after the data phase.
+ */
 export interface SpooledMessage {
   path: string;
   size: number;

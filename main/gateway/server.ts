@@ -175,6 +175,8 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       const message: SpooledMessage = { path: spool, size, headers: headers.split('\r\n\r\n')[0] };
       const out = await runPhase(env, g, { phase: 'data', message });
       if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
+      // Accepted to be dropped (spam "delete" action): the 250 is sent, nothing is stored.
+      if (g.marks.discard === true) return out.reply;
       const folder = (g.marks.folder as Folder | undefined) ?? 'inbox';
       const header = [`Received: from ${g.helo ?? 'unknown'} ([${g.remoteAddress}]) by ${config.hostname} (mxaudit gateway) id ${g.id}; ${new Date().toUTCString()}`, ...g.addHeaders, ''].join('\r\n');
       const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool);

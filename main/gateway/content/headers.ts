@@ -1,4 +1,4 @@
-// Header and reply text built from what a sender controls (file names, virus names, rules).
+// Header and reply text built from what a sender controls (file names, virus names).
 import type { GatewaySession } from '../session.js';
 
 /** Printable ASCII only, bounded: a file name must never add a line to a reply or a header. */
@@ -7,12 +7,7 @@ export const replySafe = (text: string, max = 100): string => {
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 };
 
-/**
- * Sets (or with null removes) a header for the stored message. The core keeps addHeaders for
- * the whole session, so a layer replaces its value from an earlier message of the session.
- */
-export function setHeader(session: GatewaySession, name: string, value: string | null): void {
-  const prefix = `${name.toLowerCase()}:`;
-  session.addHeaders = session.addHeaders.filter((h) => !h.toLowerCase().startsWith(prefix));
-  if (value !== null) session.addHeaders.push(`${name}: ${replySafe(value, 900)}`);
+/** A header for the stored message (the core starts each transaction with none). */
+export function addHeader(session: GatewaySession, name: string, value: string): void {
+  session.addHeaders.push(`${name}: ${replySafe(value, 900)}`);
 }

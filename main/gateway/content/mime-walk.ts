@@ -40,7 +40,7 @@ export const scanFailure = (what: string, err: unknown): Verdict => ({
   reason: `${what} failed: ${err instanceof Error ? err.message : String(err)}`,
 });
 
-export const partInfo = (node: MimeNode, index: number): PartInfo => ({
+const partInfo = (node: MimeNode, index: number): PartInfo => ({
   index,
   contentType: (node.contentType || 'text/plain').toLowerCase(),
   filename: node.filename || null,
@@ -81,11 +81,13 @@ export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkC
       const sink = visit(partInfo(chunk, i), ctl);
       if (!sink || stopper.signal.aborted) return;
       const decoder = chunk.getDecoder();
+      // A decoding error or a sink bug fails the walk, never the process.
+      decoder.on('error', (err) => parts.destroy(err));
       decoder.on('data', (d: Buffer) => {
         try {
           sink.write(d);
         } catch (err) {
-          decoder.destroy(err as Error); // a sink bug fails the walk, never the process
+          decoder.destroy(err as Error);
         }
       });
       current = { decoder, sink };

@@ -31,8 +31,11 @@ export class ZipWalker implements PartSink {
   private state: State = { k: 'sig' };
   private entries = 0;
   private started = false;
-  /** Stopped at maxEntries: names past it were not seen. */
-  truncated = false;
+  /**
+   * A zip not read to its end record: over maxEntries, cut short, or a local size that runs
+   * past the end (which would hide the entries after it). Names may have been missed.
+   */
+  incomplete = false;
 
   /** onEntry may return a sink for a local entry's raw (still compressed) data. */
   constructor(private readonly opts: { maxEntries: number; onEntry(e: ZipEntry): PartSink | null }) {}
@@ -51,6 +54,7 @@ export class ZipWalker implements PartSink {
 
   end(): void {
     if (this.state.k === 'scan') this.state.sink?.write(this.buf);
+    if (this.started && this.state.k !== 'done') this.incomplete = true;
     this.finish();
   }
 
@@ -134,7 +138,7 @@ export class ZipWalker implements PartSink {
 
   private emit(e: ZipEntry): PartSink | null {
     if (++this.entries > this.opts.maxEntries) {
-      this.truncated = true;
+      this.incomplete = true;
       this.finish();
       return null;
     }

@@ -10,11 +10,11 @@ import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
 import { StreamSearch } from '../content/stream-search.js';
 import { ZipWalker } from '../content/zip-walk.js';
 import { clamdScan } from '../content/clamd.js';
-import { setHeader, replySafe } from '../content/headers.js';
+import { addHeader, replySafe } from '../content/headers.js';
 
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 /** The name clamd gives it, so both scanners report alike. */
-export const EICAR_NAME = 'Eicar-Test-Signature';
+const EICAR_NAME = 'Eicar-Test-Signature';
 const EICAR_BYTES = Buffer.from(EICAR, 'latin1');
 
 const Options = z
@@ -33,7 +33,7 @@ const Options = z
 type Options = z.output<typeof Options>;
 
 /** Searches every part, and every zip entry inside one; the virus name or null. */
-export async function builtinScan(message: SpooledMessage, o: Options): Promise<string | null> {
+async function builtinScan(message: SpooledMessage, o: Options): Promise<string | null> {
   let found: string | null = null;
   await walkParts(
     message.path,
@@ -90,7 +90,6 @@ export default defineLayer({
     async data(ctx, message): Promise<Verdict> {
       const o = ctx.options;
       const scanner = o.clamd ? 'clamd' : 'built-in scanner';
-      setHeader(ctx.session, 'X-Mxaudit-Virus', null);
       let virus: string | null;
       try {
         virus = o.clamd ? await clamdScan(message.path, o.clamd, o.scanTimeoutMs) : await builtinScan(message, o);
@@ -100,7 +99,7 @@ export default defineLayer({
       if (!virus) return CONTINUE;
       if (o.action === 'reject') return { action: 'reject', code: 550, enhanced: '5.7.1', text: `Message refused: virus ${replySafe(virus)} found`, reason: `${scanner}: ${virus}` };
       ctx.session.marks.folder = 'quarantine';
-      setHeader(ctx.session, 'X-Mxaudit-Virus', virus);
+      addHeader(ctx.session, 'X-Mxaudit-Virus', virus);
       return { action: 'accept', reason: `${scanner}: ${virus}, quarantined` };
     },
   },

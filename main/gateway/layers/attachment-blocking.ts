@@ -11,7 +11,7 @@ import { Joiner, Rewriter, Splitter } from '@zone-eu/mailsplit';
 import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
 import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
 import { ZipWalker } from '../content/zip-walk.js';
-import { setHeader, replySafe } from '../content/headers.js';
+import { addHeader, replySafe } from '../content/headers.js';
 
 /** Run by Windows when opened (Outlook 2003's level-1 list, KB829982). */
 export const EXECUTABLE_EXTENSIONS = [
@@ -34,7 +34,7 @@ const Options = z
     action: z.enum(['block', 'strip']).default('block'),
     /** Lower-case, without the dot. */
     extensions: z.array(z.string().regex(/^[a-z0-9]{1,16}$/, 'expected an extension without the dot, lower case')).default(EXECUTABLE_EXTENSIONS),
-    /** Zip entries read at most; an archive with more is treated as executable (not inspected). */
+    /** Zip entries read at most; an archive with more, or malformed, is treated as executable. */
     maxZipEntries: z.number().int().min(1).max(1_000_000).default(10_000),
     maxParts: z.number().int().min(1).max(100_000).default(1000),
     scanTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
@@ -43,10 +43,12 @@ const Options = z
   .prefault({});
 type Options = z.output<typeof Options>;
 
-export interface Finding {
+interface Finding {
   /** MIME node index (see walkParts). */
   part: number;
-  /** Attachment name, or archive/entry for a zip entry. */
+  /** The attachment's name. */
+  file: string;
+  /** As shown in replies: the file, or archive/entry for a zip entry. */
   name: string;
   why: string;
 }
@@ -61,15 +63,15 @@ export function executableName(name: string, extensions: ReadonlySet<string>): s
 }
 
 /** Every executable part, streaming the message once; stops at the first one when only blocking. */
-export async function findExecutables(message: SpooledMessage, o: Options): Promise<Finding[]> {
+async function findExecutables(message: SpooledMessage, o: Options): Promise<Finding[]> {
   const extensions = new Set(o.extensions);
   const findings = new Map<string, Finding>();
   await walkParts(
     message.path,
     (part, ctl) => {
-      const name = part.filename ?? `unnamed part ${part.index}`;
-      const add = (why: string, shown = name) => {
-        findings.set(`${shown}\0${why}`, { part: part.index, name: shown, why });
+      const file = part.filename ?? `unnamed part ${part.index}`;
+      const add = (why: string, shown = file) => {
+        findings.set(`${shown}\0${why}`, { part: part.index, file, name: shown, why });
         if (o.action === 'block') ctl.stop();
       };
       const byName = part.filename && executableName(part.filename, extensions);
@@ -79,20 +81,20 @@ export async function findExecutables(message: SpooledMessage, o: Options): Prom
       }
       // The message text is shown, never run: only files are inspected by content.
       if (!part.attachment && part.contentType.startsWith('text/')) return null;
-      return contentSink(o.maxZipEntries, extensions, add, name);
+      return contentSink(o.maxZipEntries, extensions, add, file);
     },
     { timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts },
   );
   return [...findings.values()];
 }
 
-function contentSink(maxEntries: number, extensions: ReadonlySet<string>, add: (why: string, shown?: string) => void, name: string): PartSink {
+function contentSink(maxEntries: number, extensions: ReadonlySet<string>, add: (why: string, shown?: string) => void, file: string): PartSink {
   let head = Buffer.alloc(0);
   const zip = new ZipWalker({
     maxEntries,
     onEntry: (e) => {
       const why = executableName(e.name, extensions);
-      if (why) add(`zip entry: ${why}`, `${name}/${e.name}`);
+      if (why) add(`zip entry: ${why}`, `${file}/${e.name}`);
       return null;
     },
   });
@@ -105,13 +107,13 @@ function contentSink(maxEntries: number, extensions: ReadonlySet<string>, add: (
       zip.end();
       const magic = MAGIC.find(([, bytes]) => head.subarray(0, bytes.length).equals(bytes));
       if (magic) add(`content starts with ${magic[0]}`);
-      if (zip.truncated) add(`zip with over ${maxEntries} entries, not inspected`);
+      if (zip.incomplete) add(`zip not fully inspected (over ${maxEntries} entries, or malformed)`);
     },
   };
 }
 
 /** Rewrites the spool with each listed part replaced by a notice, then swaps it in place. */
-export async function stripParts(message: SpooledMessage, findings: readonly Finding[], o: Options): Promise<void> {
+async function stripParts(message: SpooledMessage, findings: readonly Finding[], o: Options): Promise<void> {
   const byPart = new Map(findings.map((f) => [f.part, f]));
   let index = 0;
   let current: Finding | undefined;
@@ -123,7 +125,7 @@ export async function stripParts(message: SpooledMessage, findings: readonly Fin
     const f = current!;
     node.setContentType('text/plain');
     node.setCharset('utf-8');
-    node.setFilename(`${f.name.split('/')[0]}.removed.txt`);
+    node.setFilename(`${f.file}.removed.txt`);
     // The encoder may end only after the decoder, or the rewriter waits forever for the part.
     decoder.on('end', () => encoder.end(`This attachment (${f.name}) was removed by the mail gateway: executable content (${f.why}).\r\n`));
     decoder.resume();
@@ -148,7 +150,6 @@ export default defineLayer({
   options: Options,
   hooks: {
     async data(ctx, message): Promise<Verdict> {
-      setHeader(ctx.session, 'X-Mxaudit-Attachments-Removed', null);
       let findings: Finding[];
       try {
         findings = await findExecutables(message, ctx.options);
@@ -165,7 +166,7 @@ export default defineLayer({
       } catch (err) {
         return scanFailure('attachment stripping', err);
       }
-      setHeader(ctx.session, 'X-Mxaudit-Attachments-Removed', [...new Set(findings.map((f) => replySafe(f.name)))].join(', '));
+      addHeader(ctx.session, 'X-Mxaudit-Attachments-Removed', [...new Set(findings.map((f) => replySafe(f.name)))].join(', '));
       return CONTINUE;
     },
   },

@@ -5,11 +5,13 @@
 // SCL -1, as in Exchange. Runs before anti-virus (the talk: cheaper first).
 import { z } from 'zod';
 import { Headers } from '@zone-eu/mailsplit';
-import { defineLayer, CONTINUE, type LayerContext, type SpooledMessage, type Verdict } from '../define-layer.js';
+import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
 import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
 import { StreamSearch } from '../content/stream-search.js';
-import { setHeader } from '../content/headers.js';
+import { addHeader } from '../content/headers.js';
 import { isLocalDomain } from '../address.js';
+import type { SpfMark } from './sender-auth.js';
+import type { SpfResult } from '../../dns/spf/evaluate.js';
 
 export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 
@@ -33,12 +35,12 @@ const Options = z
 type Options = z.output<typeof Options>;
 
 /** What the rules look at: header fields, SMTP envelope, and what the body scan found. */
-export interface Facts {
+interface Facts {
   headers: Headers;
   /** Envelope sender or From address in one of our domains, sent by an outside, unauthenticated client. */
   forgedLocalSender: boolean;
   /** RFC 7208 result the sender-auth layer left in session.marks.spf. */
-  spf: string | null;
+  spf: SpfResult | null;
   gtube: boolean;
   hasText: boolean;
   hasHtml: boolean;
@@ -49,7 +51,7 @@ const SHORTENERS = new Set(['bit.ly', 'tinyurl.com', 't.co', 'goo.gl', 'ow.ly', 
 const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
 
 /** Scores are SCL points; the SCL is their sum, at most 9. */
-export const RULES: readonly { name: string; score: number; test(f: Facts): boolean }[] = [
+const RULES: readonly { name: string; score: number; test(f: Facts): boolean }[] = [
   { name: 'GTUBE', score: 9, test: (f) => f.gtube },
   { name: 'SPF_FAIL', score: 4, test: (f) => f.spf === 'fail' },
   { name: 'SPF_SOFTFAIL', score: 2, test: (f) => f.spf === 'softfail' },
@@ -123,17 +125,10 @@ async function scanBody(message: SpooledMessage, o: Options): Promise<Pick<Facts
   return facts;
 }
 
-/** sender-auth leaves { result, domain, identity } in session.marks.spf. */
-const spfResult = (mark: unknown): string | null => {
-  const result = (mark as { result?: unknown } | undefined)?.result;
-  return typeof result === 'string' ? result : null;
-};
-
-function forgedLocalSender(ctx: LayerContext<Options>, headers: Headers): boolean {
-  const s = ctx.session;
-  if (s.internal || s.authenticated) return false;
+/** Our own domain in MAIL FROM or From: from an outside client, a spoof or a remote list (the talk). */
+function claimsLocalSender(mailFrom: string | null, headers: Headers, localDomains: readonly string[]): boolean {
   const from = /<([^>]+)>/.exec(headers.getFirst('from'))?.[1] ?? headers.getFirst('from');
-  return [s.mailFrom ?? '', from].some((a) => a.includes('@') && isLocalDomain(a, ctx.localDomains));
+  return [mailFrom ?? '', from].some((a) => a.includes('@') && isLocalDomain(a, localDomains));
 }
 
 export default defineLayer({
@@ -144,16 +139,16 @@ export default defineLayer({
     async data(ctx, message): Promise<Verdict> {
       const o = ctx.options;
       const s = ctx.session;
+      // Exchange's SCL -1: internal and authenticated mail is not filtered.
       if (s.internal || s.authenticated) {
         s.marks.scl = -1;
-        setHeader(s, 'X-SCL', '-1');
-        setHeader(s, 'X-Mxaudit-Spam-Rules', null);
+        addHeader(s, 'X-SCL', '-1');
         return CONTINUE;
       }
       const headers = new Headers(message.headers);
       let facts: Facts;
       try {
-        facts = { headers, forgedLocalSender: forgedLocalSender(ctx, headers), spf: spfResult(s.marks.spf), ...(await scanBody(message, o)) };
+        facts = { headers, forgedLocalSender: claimsLocalSender(s.mailFrom, headers, ctx.localDomains), spf: (s.marks.spf as SpfMark | undefined)?.result ?? null, ...(await scanBody(message, o)) };
       } catch (err) {
         return scanFailure('spam scan', err);
       }
@@ -161,14 +156,13 @@ export default defineLayer({
       const scl = Math.min(9, matched.reduce((sum, r) => sum + r.score, 0));
       const rules = matched.map((r) => `${r.name}=${r.score}`).join(', ') || 'none';
       s.marks.scl = scl;
-      setHeader(s, 'X-SCL', String(scl));
-      setHeader(s, 'X-Mxaudit-Spam-Rules', rules);
+      addHeader(s, 'X-SCL', String(scl));
+      addHeader(s, 'X-Mxaudit-Spam-Rules', rules);
       const why = `SCL ${scl} (${rules})`;
       if (o.gatewayAction !== 'none' && scl >= o.gatewayThreshold) {
         const reason = `${why} at or above gateway threshold ${o.gatewayThreshold}: ${o.gatewayAction}`;
         if (o.gatewayAction === 'reject') return { action: 'reject', code: 550, enhanced: '5.7.1', text: `Message refused as spam (SCL ${scl})`, reason };
-        // archive keeps it out of the mailbox for review; delete also asks the core to drop it
-        // (marks.discard); until the core honours that, it is kept in quarantine, never delivered.
+        // archive keeps it out of the mailbox for review; delete asks the core to drop it after the 250.
         s.marks.folder = 'quarantine';
         if (o.gatewayAction === 'delete') s.marks.discard = true;
         return { action: 'accept', reason };

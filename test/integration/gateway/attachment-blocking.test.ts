@@ -57,6 +57,13 @@ describe('attachment blocking with nodemailer', () => {
     expect(t.decisions.at(-1)!.reason).toBe('files.zip/bin/setup.exe: zip entry: extension .exe');
   });
 
+  it('refuses a zip whose first entry claims a size that would hide the rest', async () => {
+    const zip = makeZip([{ name: 'readme.txt', data: 'read me' }, { name: 'setup.exe', data: PE }]);
+    zip.writeUInt32LE(1 << 30, 18);
+    expect(await send(t.gw.port, { text: 'zip', attachments: [{ filename: 'odd.zip', content: zip }] })).toBe(refused('odd.zip'));
+    expect(t.decisions.at(-1)!.reason).toBe('odd.zip: zip not fully inspected (over 10000 entries, or malformed)');
+  });
+
   it('accepts documents, a harmless zip, and a message text that starts with #!', async () => {
     const reply = await send(t.gw.port, {
       subject: 'docs',
@@ -105,16 +112,18 @@ describe('attachment stripping', () => {
       attachments: [
         { filename: 'setup.exe', content: PE },
         { filename: 'report.pdf', content: Buffer.from('%PDF-1.4 report') },
+        { filename: 'tools.zip', content: makeZip([{ name: 'bin/run.exe', data: PE, deflate: true }]) },
       ],
     });
     expect(reply).toMatch(/^250 2\.0\.0 Message accepted/);
     const stored = findStored(s.store, 'marker-strip')!;
     expect(stored.folder).toBe('inbox');
-    expect(header(stored.text, 'X-Mxaudit-Attachments-Removed')).toBe('setup.exe');
+    expect(header(stored.text, 'X-Mxaudit-Attachments-Removed')).toBe('setup.exe, tools.zip/bin/run.exe');
     expect(await partsOf(stored.text)).toEqual([
       [null, 'marker-strip'],
       ['setup.exe.removed.txt', 'This attachment (setup.exe) was removed by the mail gateway: executable content (extension .exe).\r\n'],
       ['report.pdf', '%PDF-1.4 report'],
+      ['tools.zip.removed.txt', 'This attachment (tools.zip/bin/run.exe) was removed by the mail gateway: executable content (zip entry: extension .exe).\r\n'],
     ]);
   });
 

@@ -1,9 +1,12 @@
 // The spam filter against real clients (swaks, nodemailer): SCL from the rule table, the
 // gateway threshold and its actions, the store threshold (junk), X-SCL kept with the message.
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineLayer, CONTINUE } from '../../../main/gateway/define-layer.js';
 import { parseGatewayConfig, GatewayConfigError } from '../../../main/gateway/config.js';
 import { GTUBE } from '../../../main/gateway/layers/spam-filter.js';
+import type { SpfMark } from '../../../main/gateway/layers/sender-auth.js';
+import type { SpfResult } from '../../../main/dns/spf/evaluate.js';
 import { z } from 'zod';
 import { CONTENT_LAYERS, findStored, header, send, startContentGateway, swaks as swaksTo, swaksAvailable, type ContentGateway } from '../../support/content-gateway.js';
 
@@ -14,8 +17,8 @@ const spfStub = defineLayer({
   options: z.object({}).prefault({}),
   hooks: {
     mail(ctx, from) {
-      const result = /^spf-(\w+)@/.exec(from)?.[1];
-      if (result) ctx.session.marks.spf = { result, domain: 'example.org', identity: 'mailfrom' };
+      const result = /^spf-(\w+)@/.exec(from)?.[1] as SpfResult | undefined;
+      if (result) ctx.session.marks.spf = { result, domain: 'example.org', identity: 'mailfrom' } satisfies SpfMark;
       return CONTINUE;
     },
   },
@@ -93,6 +96,21 @@ describe('spam filter with nodemailer', () => {
     expect(header(findStored(t.store, 'marker-longline')!.text, 'X-Mxaudit-Spam-Rules')).toBe('URL_SHORTENER=1');
   });
 
+  it('judges each message of one session on its own: junk, then a clean one to the inbox', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: t.gw.port, pool: true, maxConnections: 1, ignoreTLS: true });
+    try {
+      await transport.sendMail({ from: 'friend@example.org', to: 'alice@lab.test', subject: 'one', text: 'marker-session-1 http://203.0.113.9@203.0.113.9/' });
+      await transport.sendMail({ from: 'friend@example.org', to: 'alice@lab.test', subject: 'two', text: 'marker-session-2' });
+    } finally {
+      transport.close();
+    }
+    const [first, second] = [findStored(t.store, 'marker-session-1')!, findStored(t.store, 'marker-session-2')!];
+    const sessionId = (m: string) => / id (\S+);/.exec(header(m, 'Received')!)![1];
+    expect(sessionId(second.text)).toBe(sessionId(first.text));
+    expect([first.folder, header(first.text, 'X-SCL')]).toEqual(['junk', '5']);
+    expect([second.folder, second.text.match(/^X-SCL: .*$/gm)]).toEqual(['inbox', ['X-SCL: 0']]);
+  });
+
   it('uses the SPF result another layer left in session.marks.spf', async () => {
     await send(t.gw.port, { from: 'spf-fail@example.org', envelope: { from: 'spf-fail@example.org', to: ['alice@lab.test'] }, subject: 'spf', text: 'marker-spf' });
     const stored = findStored(t.store, 'marker-spf')!;
@@ -108,8 +126,8 @@ describe('spam filter gateway actions and trust', () => {
       try {
         expect(await send(g.gw.port, { subject: gatewayAction, text: `marker-${gatewayAction} ${GTUBE}` })).toMatch(/^250 2\.0\.0 Message accepted/);
         expect(g.decisions.at(-1)).toMatchObject({ layer: 'spam-filter', action: 'accept', reason: `SCL 9 (GTUBE=9) at or above gateway threshold 7: ${gatewayAction}` });
-        // delete: quarantined until the core drops messages marked discard (see spam-filter.ts).
-        expect(findStored(g.store, `marker-${gatewayAction}`)?.folder).toBe('quarantine');
+        // archive: kept for review in quarantine; delete: acknowledged, and stored nowhere.
+        expect(findStored(g.store, `marker-${gatewayAction}`)?.folder).toBe(gatewayAction === 'archive' ? 'quarantine' : undefined);
       } finally {
         await g.stop();
       }

@@ -26,7 +26,7 @@ function walk(bytes: Buffer, size: number, maxEntries = 100) {
   });
   for (let i = 0; i < bytes.length; i += size) zip.write(bytes.subarray(i, i + size));
   zip.end();
-  return { entries, data, truncated: zip.truncated };
+  return { entries, data, incomplete: zip.incomplete };
 }
 
 describe('ZipWalker', () => {
@@ -37,7 +37,7 @@ describe('ZipWalker', () => {
   ]);
 
   it.each([1, 3, 7, 64, 100_000])('lists local and central names alike in chunks of %i bytes', (size) => {
-    const { entries, data, truncated } = walk(archive, size);
+    const { entries, data, incomplete } = walk(archive, size);
     expect(entries.map((e) => `${e.source}:${e.name}:${e.method}`)).toEqual([
       'local:readme.txt:0',
       'local:bin/setup.exe:8',
@@ -50,15 +50,25 @@ describe('ZipWalker', () => {
     expect(data[0]).toBe('hello');
     expect(data[2].startsWith('stored after a descriptor')).toBe(true);
     expect(data[2]).toHaveLength('stored after a descriptor'.length + 16);
-    expect(truncated).toBe(false);
+    expect(incomplete).toBe(false);
   });
 
-  it('ignores what is not a zip, and stops at maxEntries', () => {
-    expect(walk(Buffer.from('MZ not a zip at all PK\x03\x04 later'), 5).entries).toEqual([]);
+  it('ignores what is not a zip', () => {
+    expect(walk(Buffer.from('MZ not a zip at all PK\x03\x04 later'), 5)).toEqual({ entries: [], data: [], incomplete: false });
+  });
+
+  it('says when names may have been missed: over maxEntries, cut short, or a size running past the end', () => {
     const many = makeZip(Array.from({ length: 10 }, (_, i) => ({ name: `f${i}.txt`, data: 'x' })));
     const r = walk(many, 50, 4);
     expect(r.entries).toHaveLength(4);
-    expect(r.truncated).toBe(true);
+    expect(r.incomplete).toBe(true);
+    expect(walk(archive.subarray(0, archive.length - 30), 64).incomplete).toBe(true);
+    // A first entry claiming 1 GB would swallow the rest, bin/setup.exe included.
+    const lying = Buffer.from(archive);
+    lying.writeUInt32LE(1 << 30, 18);
+    const l = walk(lying, 64);
+    expect(l.entries.map((e) => e.name)).toEqual(['readme.txt']);
+    expect(l.incomplete).toBe(true);
   });
 });
 
@@ -103,6 +113,16 @@ describe('walkParts', () => {
     await expect(walkParts(file(many), drain, { timeoutMs: 5000, maxParts: 5 })).rejects.toThrow(/Max allowed child nodes exceeded/);
     const big = await new MailComposer({ from: 'a@example.org', to: 'b@lab.test', text: 'x'.repeat(20_000_000) }).compile().build();
     await expect(walkParts(file(big), drain, { timeoutMs: 20, maxParts: 5 })).rejects.toThrow('content scan took over 20 ms');
+  });
+
+  it('a sink that throws fails the walk, not the process', async () => {
+    const bug = () => ({
+      write: () => {
+        throw new Error('sink bug');
+      },
+      end: () => {},
+    });
+    await expect(walkParts(file('Subject: x\r\n\r\nbody\r\n'), bug, { timeoutMs: 5000, maxParts: 5 })).rejects.toThrow('sink bug');
   });
 
   it('hands each leaf part decoded (base64 attachment, quoted-printable text), multipart nodes counted', async () => {
