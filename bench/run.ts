@@ -1,11 +1,14 @@
-// `npm run bench` (tsx bench/run.ts): mxaudit probe vs nmap on local Postfix configurations.
-// Exit codes: 0 every verdict right, 1 a tool's open-relay verdict is WRONG against the known truth,
+// `npm run bench` (tsx bench/run.ts): the DNS suite, mxaudit probe vs nmap, and mxaudit's TLS
+// certificate verdicts vs testssl.sh, on local Postfix configurations.
+// Exit codes: 0 every verdict right, 1 a verdict is WRONG against the known truth (probe: either
+// tool's open-relay verdict; tls: mxaudit's certificate verdicts),
 // 2 the bench could not run (no root/Postfix, build failed, bad option, a config failed to start),
 // 130 interrupted. Speed is reported, never asserted.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { CONFIGS, ROOT, runProbeVsNmap, type BenchOptions } from './probe-vs-nmap.js';
 import { runDnsBench } from './dns.js';
+import { TLS_CONFIGS, runTlsVsTestssl, type TlsBenchOptions } from './tls-vs-testssl.js';
 
 const help = `Usage: npm run bench -- [options]
 
@@ -13,20 +16,33 @@ Suites (--suite, default all):
   dns     the dnsbl check (4 addresses x 20 zones) and the spf check (10-lookup tree) on the
           embedded lab DNS server: times and the number of queries sent
   probe   the comparison below
+  tls     \`mxaudit probe --checks tls\` vs \`testssl -S --starttls smtp\` (Debian's testssl.sh, kept
+          offline) on one Postfix per kind of test certificate: times and the five certificate
+          verdicts (trust, expiry, host name, key size, signature) against the test PKI's truth
 
-Times \`mxaudit probe\` (ehlo, open-relay, recipients) against
+probe: times \`mxaudit probe\` (ehlo, open-relay, recipients) against
 \`nmap --script smtp-open-relay,smtp-commands,smtp-enum-users\` on throw-away local Postfix
 servers (loopback only) and compares their open-relay verdicts with the known truth.
 
 Options:
   --runs N            timed runs per tool and configuration; the median counts (default 3)
   --timeout SEC       limit per tool run (default 120)
-  --only a,b          only these configurations: ${CONFIGS.map((c) => c.id).join(', ')}
+  --only a,b          only these configurations; a suite none of whose configurations is named
+                      is skipped (dns has none and always runs)
+                        probe: ${CONFIGS.map((c) => c.id).join(', ')}
+                        tls:   ${TLS_CONFIGS.map((c) => c.id).join(', ')}
   --no-nmap           do not run nmap (mxaudit verdicts and times only)
+  --no-testssl        do not run testssl (mxaudit certificate verdicts and times only)
+  --mxaudit-checks L  tls suite: mxaudit's --checks (default tls, the whole category; starttls
+                      is the certificate check alone)
   --verify-loopback   also run each tool once per configuration under strace and list every
-                      network address it connected/sent to (must all be 127.0.0.0/8)
+                      network address it connected/sent to (must all be 127.0.0.0/8); the tls
+                      suite always does this for its first configuration
   --build             run "npm run build" first (otherwise only when out/main/cli.js is missing)
-  --json FILE         where to write the results (default bench/results/probe-vs-nmap.json)
+  --json FILE         where to write the results of the probe suite (default
+                      bench/results/probe-vs-nmap.json), or of the tls suite with --suite tls
+  --tls-json FILE     where to write the results of the tls suite (default
+                      bench/results/tls-vs-testssl.json)
   -h, --help          this text`;
 
 function fail(message: string): never {
@@ -46,9 +62,12 @@ try {
       timeout: { type: 'string', default: '120' },
       only: { type: 'string' },
       'no-nmap': { type: 'boolean', default: false },
+      'no-testssl': { type: 'boolean', default: false },
+      'mxaudit-checks': { type: 'string', default: 'tls' },
       'verify-loopback': { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
       json: { type: 'string' },
+      'tls-json': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -66,19 +85,45 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 50) fail('--runs must be an in
 const timeoutSec = Number(values.timeout);
 if (!Number.isFinite(timeoutSec) || timeoutSec < 1 || timeoutSec > 3600) fail('--timeout must be 1-3600 seconds');
 
+const suite = values.suite ?? 'all';
+if (!['all', 'dns', 'probe', 'tls'].includes(suite)) fail('--suite must be all, dns, probe or tls');
+
+// --only names configurations of either suite; each suite gets its own.
+const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const probeIds = new Set(CONFIGS.map((c) => c.id));
+const tlsIds = new Set<string>(TLS_CONFIGS.map((c) => c.id));
+const unknownIds = (only ?? []).filter((id) => !probeIds.has(id) && !tlsIds.has(id));
+if (unknownIds.length) fail(`unknown configuration(s) for --only: ${unknownIds.join(', ')}`);
+const probeOnly = only ? only.filter((id) => probeIds.has(id)) : null;
+const tlsOnly = only ? only.filter((id) => tlsIds.has(id)) : null;
+if (suite === 'probe' && probeOnly?.length === 0) fail('--only names no configuration of the probe suite');
+if (suite === 'tls' && tlsOnly?.length === 0) fail('--only names no configuration of the tls suite');
+
 const options: BenchOptions = {
   runs,
   timeoutMs: Math.round(timeoutSec * 1000),
-  only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
+  only: probeOnly,
   nmap: !values['no-nmap'],
   verifyLoopback: values['verify-loopback'],
   build: values.build,
-  jsonPath: values.json ?? join(ROOT, 'bench/results/probe-vs-nmap.json'),
+  jsonPath: (suite !== 'tls' ? values.json : undefined) ?? join(ROOT, 'bench/results/probe-vs-nmap.json'),
+};
+const runProbe = (suite === 'all' || suite === 'probe') && !(probeOnly && probeOnly.length === 0);
+const runTls = (suite === 'all' || suite === 'tls') && !(tlsOnly && tlsOnly.length === 0);
+const tlsOptions: TlsBenchOptions = {
+  runs,
+  timeoutMs: Math.round(timeoutSec * 1000),
+  only: tlsOnly,
+  mxauditChecks: values['mxaudit-checks'] ?? 'tls',
+  testssl: !values['no-testssl'],
+  verifyLoopback: values['verify-loopback'],
+  // One build is enough when both suites run.
+  build: values.build && !runProbe,
+  jsonPath: values['tls-json'] ?? (suite === 'tls' ? values.json : undefined) ?? join(ROOT, 'bench/results/tls-vs-testssl.json'),
 };
 
-const suite = values.suite ?? 'all';
-if (!['all', 'dns', 'probe'].includes(suite)) fail('--suite must be all, dns or probe');
 let code = 0;
-if (suite !== 'probe') code = Math.max(code, await runDnsBench(runs));
-if (suite !== 'dns') code = Math.max(code, await runProbeVsNmap(options));
+if (suite === 'all' || suite === 'dns') code = Math.max(code, await runDnsBench(runs));
+if (runProbe) code = Math.max(code, await runProbeVsNmap(options));
+if (runTls) code = Math.max(code, await runTlsVsTestssl(tlsOptions));
 process.exitCode = code;

@@ -1,7 +1,4 @@
 // CLI composition root: `mxaudit <command>`. Plain Node: never imports electron.
-import { probeCommand, probeHelp } from './probe-command.js';
-import { dnsServeCommand } from './dns-serve-command.js';
-import { gatewayCommand } from './gateway-command.js';
 import { UsageError, type CliIo } from './io.js';
 import { visible } from '../../shared/visible-text.js';
 import { toolVersion } from '../version.js';
@@ -21,12 +18,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command is loaded when used: a probe does not pay for the gateway's modules at start-up.
       case 'probe':
-        return await probeCommand(rest, io);
+        return await (await import('./probe-command.js')).probeCommand(rest, io);
       case 'dns-serve':
-        return await dnsServeCommand(rest, io);
+        return await (await import('./dns-serve-command.js')).dnsServeCommand(rest, io);
       case 'gateway':
-        return await gatewayCommand(rest, io);
+        return await (await import('./gateway-command.js')).gatewayCommand(rest, io);
       case '--version':
       case '-v':
         io.out(toolVersion);
@@ -35,7 +33,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        io.out(rest[0] === 'probe' ? probeHelp : help);
+        io.out(rest[0] === 'probe' ? (await import('./probe-command.js')).probeHelp : help);
         return 0;
       default:
         throw new UsageError(`unknown command "${visible(command, 80)}"`);

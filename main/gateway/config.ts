@@ -29,6 +29,31 @@ export const gatewayConfigSchema = (layers: LayerList) => z
     /** Idle time before a silent client is disconnected. */
     idleTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
     maxClients: z.number().int().min(1).default(1000),
+    /**
+     * STARTTLS on every listener: the key and certificate files, or (when both are absent) a
+     * self-signed certificate for `hostname` generated into storeDir/tls/ and reused while valid.
+     */
+    tls: z
+      .object({ enabled: z.boolean().default(true), key: z.string().min(1).optional(), cert: z.string().min(1).optional() })
+      .strict()
+      .refine((t) => !t.key === !t.cert, 'give both key and cert, or neither')
+      .default({ enabled: true }),
+    /**
+     * Optional submission listener (off unless configured): AUTH PLAIN/LOGIN only after STARTTLS,
+     * nothing accepted before; authenticated sessions may relay.
+     */
+    submission: z
+      .object({
+        listen: z
+          .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(587) })
+          .strict()
+          .default({ host: '127.0.0.1', port: 587 }),
+        users: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) }).strict()).min(1),
+      })
+      .strict()
+      .optional(),
+    /** JSON-lines decision log: one line per finished session, appended. */
+    log: z.string().min(1).optional(),
     /** Layer order: the first that decides wins. */
     order: z.array(z.enum(layers.map((l) => l.id) as [string, ...string[]])).default(layers.map((l) => l.id)),
     /** Options per layer id; each is validated by the layer's own schema. */

@@ -3,7 +3,7 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { normalizeAddress } from './address.js';
 
 export type Folder = 'inbox' | 'junk' | 'quarantine';
@@ -21,7 +21,9 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
   const paths: string[] = [];
   for (const rcpt of new Set(recipients.map(safeName))) {
     const dir = join(storeDir, folder, rcpt);
-    await mkdir(dir, { recursive: true });
+    // A folder created now is durable only once its parents' entries are on disk too.
+    const created = await mkdir(dir, { recursive: true });
+    if (created) for (let d = dirname(dir); d.length >= dirname(created).length; d = dirname(d)) await syncDir(d);
     const final = join(dir, `${id}.eml`);
     const tmp = join(dir, `.${id}.tmp`);
     const fh = await open(tmp, 'w');
@@ -40,13 +42,17 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
       throw err;
     }
     // The rename is durable only once the directory entry is on disk too.
-    const dh = await open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
+    await syncDir(dir);
     paths.push(final);
   }
   return { id, paths };
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
 }

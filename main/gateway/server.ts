@@ -3,11 +3,11 @@
 import { EventEmitter } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { parseGatewayConfig, type GatewayConfig, type LayerList } from './config.js';
 import { layerRegistry } from './layer-registry.js';
@@ -17,6 +17,8 @@ import { storeMessage, type Folder } from './mail-store.js';
 import type { Reply } from './reply-map.js';
 import type { Phase, SpooledMessage } from './define-layer.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
+import { gatewayTlsMaterial, type TlsMaterial } from './tls-cert.js';
+import { openDecisionLog, sessionLogLine, type DecisionLog } from './trace-log.js';
 
 /** Header bytes kept in memory for layers that decide on headers. */
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -30,13 +32,23 @@ export interface GatewayEvents {
 export interface Gateway {
   host: string;
   port: number;
+  /** The submission listener, when configured. */
+  submission: { host: string; port: number } | null;
+  /** The STARTTLS certificate (PEM) and where it came from; null when TLS is disabled. */
+  tls: { cert: string; certFile: string; source: TlsMaterial['source'] } | null;
   config: GatewayConfig;
   events: EventEmitter<GatewayEvents>;
   /** Per layer, per action: how many decisions. */
   counters(): Record<string, Record<string, number>>;
   /** A layer's own state (zone health, per-IP counters, alerts), for status views. */
   layerState(id: string): unknown;
-  stop(): Promise<void>;
+  /** Sessions open right now, on every listener. */
+  openSessions(): number;
+  /**
+   * Stops accepting connections, lets open sessions finish for up to `graceMs` (30 s by
+   * default), then ends the rest with 421 and closes the decision log.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface GatewayDeps {
@@ -70,6 +82,12 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
   const spoolDir = join(config.storeDir, '.spool');
   await mkdir(spoolDir, { recursive: true });
   const sessions = new Map<string, GatewaySession>();
+  /** When each smtp-server session began, for the decision log. */
+  const started = new Map<string, Date>();
+  const tlsMaterial = config.tls.enabled
+    ? await gatewayTlsMaterial({ storeDir: config.storeDir, hostname: config.hostname, key: config.tls.key, cert: config.tls.cert })
+    : null;
+  const log: DecisionLog | null = config.log ? await openDecisionLog(config.log) : null;
 
   /** Our session for smtp-server's, following an XCLIENT address change. */
   const ours = (s: SMTPServerSession): GatewaySession => {
@@ -100,58 +118,94 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     return out.verdict.action === 'continue' || out.verdict.action === 'accept' ? null : fail(out.reply);
   };
 
-  const server = new SMTPServer({
-    name: config.hostname,
-    banner: '',
-    size: config.maxMessageBytes,
-    hideDSN: false,
-    // Our replies carry their own enhanced codes in the text (one place: reply-map.ts).
-    hideENHANCEDSTATUSCODES: true,
-    // No AUTH on the internet-facing listener (the talk: prevents password guessing).
-    disabledCommands: ['AUTH'],
-    authOptional: true,
-    hideSTARTTLS: true,
-    disableReverseLookup: true,
-    useXClient: config.xclientPeers.length ? config.xclientPeers : false,
-    socketTimeout: config.idleTimeoutSeconds * 1000,
-    maxClients: config.maxClients,
-    logger: false,
-    onConnect(session, cb) {
-      const g = ours(session);
-      decide(g, 'connect', '').then((e) => cb(e), (err) => cb(err));
-    },
-    onMailFrom(address, session, cb) {
-      const g = ours(session);
-      // A new transaction: what layers noted for the previous message does not carry over.
-      g.mailFrom = address.address;
-      g.recipients = [];
-      g.addHeaders = [];
-      g.marks = { connectPending: g.marks.connectPending };
-      decide(g, 'mail', address.address).then((e) => cb(e), (err) => cb(err));
-    },
-    onRcptTo(address, session, cb) {
-      const g = ours(session);
-      decide(g, 'rcpt', address.address).then((e) => {
-        if (!e) g.recipients.push(address.address);
-        cb(e);
-      }, (err) => cb(err));
-    },
-    onData(stream, session, cb) {
-      const g = ours(session);
-      receive(g, stream).then((reply) => cb(reply.code >= 400 ? fail(reply) : null, reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined), (err) => cb(err));
-    },
-    onClose(session) {
-      const g = sessions.get(session.id);
-      sessions.delete(session.id);
-      if (!g) return;
-      for (const { def, options, state } of layers) {
-        def.hooks.close?.({ options, state, session: g, resolver: env.resolver, now: env.now, localDomains: env.localDomains });
-      }
-      events.emit('session', g);
-    },
-  });
-  // A failed TLS handshake or a reset socket must never take the gateway down.
-  server.on('error', () => {});
+  const users = new Map((config.submission?.users ?? []).map((u) => [u.username, digest(u.password)]));
+
+  /** One SMTP listener: the MX (port 25 posture: no AUTH) or submission (AUTH only after STARTTLS). */
+  const createListener = (kind: 'mx' | 'submission'): SMTPServer => {
+    const submission = kind === 'submission';
+    const listenerOptions: SMTPServerOptions = submission
+      ? {
+          // AUTH PLAIN/LOGIN, offered and accepted only inside TLS (see onConnect/onSecure).
+          authMethods: ['PLAIN', 'LOGIN'],
+          authOptional: false,
+          allowInsecureAuth: false,
+          useXClient: false,
+          onAuth(auth, _session, cb) {
+            const want = auth.username !== undefined ? users.get(auth.username) : undefined;
+            const ok = want !== undefined && typeof auth.password === 'string' && timingSafeEqual(want, digest(auth.password));
+            if (!ok) return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+            cb(null, { user: auth.username });
+          },
+          onSecure(_socket, session, cb) {
+            session.disabledCommands = [];
+            cb();
+          },
+        }
+      : {
+          // No AUTH on the internet-facing listener (the talk: prevents password guessing).
+          disabledCommands: ['AUTH'],
+          authOptional: true,
+          useXClient: config.xclientPeers.length ? config.xclientPeers : false,
+        };
+    const server: SMTPServer = new SMTPServer({
+      ...listenerOptions,
+      name: config.hostname,
+      banner: '',
+      size: config.maxMessageBytes,
+      hideDSN: false,
+      // Our replies carry their own enhanced codes in the text (one place: reply-map.ts).
+      hideENHANCEDSTATUSCODES: true,
+      hideSTARTTLS: !tlsMaterial,
+      ...(tlsMaterial ? { key: tlsMaterial.key, cert: tlsMaterial.cert } : {}),
+      disableReverseLookup: true,
+      socketTimeout: config.idleTimeoutSeconds * 1000,
+      maxClients: config.maxClients,
+      logger: false,
+      onConnect(session, cb) {
+        started.set(session.id, new Date());
+        // Submission: no AUTH in EHLO nor accepted until STARTTLS (onSecure lifts this).
+        if (submission) session.disabledCommands = ['AUTH'];
+        const g = ours(session);
+        decide(g, 'connect', '').then((e) => cb(e), (err) => cb(err));
+      },
+      onMailFrom(address, session, cb) {
+        if (submission && !session.secure) return cb(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 530 }));
+        const g = ours(session);
+        // A new transaction: what layers noted for the previous message does not carry over.
+        g.mailFrom = address.address;
+        g.recipients = [];
+        g.addHeaders = [];
+        g.marks = { connectPending: g.marks.connectPending };
+        decide(g, 'mail', address.address).then((e) => cb(e), (err) => cb(err));
+      },
+      onRcptTo(address, session, cb) {
+        const g = ours(session);
+        decide(g, 'rcpt', address.address).then((e) => {
+          if (!e) g.recipients.push(address.address);
+          cb(e);
+        }, (err) => cb(err));
+      },
+      onData(stream, session, cb) {
+        const g = ours(session);
+        receive(g, stream).then((reply) => cb(reply.code >= 400 ? fail(reply) : null, reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined), (err) => cb(err));
+      },
+      onClose(session) {
+        const g = sessions.get(session.id);
+        const startedAt = started.get(session.id) ?? new Date();
+        sessions.delete(session.id);
+        started.delete(session.id);
+        if (!g) return;
+        for (const { def, options, state } of layers) {
+          def.hooks.close?.({ options, state, session: g, resolver: env.resolver, now: env.now, localDomains: env.localDomains });
+        }
+        log?.append(sessionLogLine(g, kind, startedAt, new Date()));
+        events.emit('session', g);
+      },
+    });
+    // A failed TLS handshake or a reset socket must never take the gateway down.
+    server.on('error', () => {});
+    return server;
+  };
 
   /** Spools DATA to disk (never whole in memory), lets the layers decide, stores before 250. */
   const receive = async (g: GatewaySession, stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }): Promise<Reply> => {
@@ -187,18 +241,61 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => resolve());
-  });
-  const addr = server.server.address() as AddressInfo;
+  const listen = (srv: SMTPServer, at: { host: string; port: number }) =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      srv.server.once('error', reject);
+      srv.listen(at.port, at.host, () => {
+        srv.server.off('error', reject);
+        resolve(srv.server.address() as AddressInfo);
+      });
+    });
+  const close = (srv: SMTPServer, graceMs: number) =>
+    new Promise<void>((resolve) => {
+      srv.options.closeTimeout = Math.max(1, graceMs); // 0 would mean the 30 s default
+      srv.close(() => resolve());
+    });
+  const server = createListener('mx');
+  let stopping: Promise<void> | null = null;
+  const submissionServer = config.submission ? createListener('submission') : null;
+  let addr: AddressInfo;
+  let subAddr: AddressInfo | null = null;
+  try {
+    addr = await listen(server, config.listen);
+    if (submissionServer) subAddr = await listen(submissionServer, config.submission!.listen);
+  } catch (err) {
+    await close(server, 0).catch(() => {});
+    await log?.close();
+    throw err;
+  }
   return {
     host: addr.address,
     port: addr.port,
+    submission: subAddr ? { host: subAddr.address, port: subAddr.port } : null,
+    tls: tlsMaterial ? { cert: tlsMaterial.cert.toString('utf8'), certFile: tlsMaterial.certFile, source: tlsMaterial.source } : null,
     config,
     events,
     counters: () => structuredClone(counters),
     layerState: (id) => layers.find((l) => l.def.id === id)?.state,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    openSessions: () => server.connections.size + (submissionServer?.connections.size ?? 0),
+    stop: (graceMs = 30_000) => {
+      // Called again while draining: end the remaining sessions now (421) and finish.
+      if (stopping) {
+        server.options.closeTimeout = 1;
+        for (const srv of [server, submissionServer]) srv?.connections.forEach((c) => (c.send(421, 'Server shutting down'), c.close()));
+        return stopping;
+      }
+      stopping = (async () => {
+        await Promise.all([close(server, graceMs), submissionServer ? close(submissionServer, graceMs) : null]);
+        // The listener can report closed just before the last sessions' onClose ran: let those
+        // finish (their log lines and close hooks) before closing the log.
+        for (const t0 = Date.now(); started.size > 0 && Date.now() - t0 < 2000; ) await new Promise((r) => setTimeout(r, 10));
+        await log?.close();
+      })();
+      return stopping;
+    },
   };
+}
+
+function digest(password: string): Buffer {
+  return createHash('sha256').update(password, 'utf8').digest();
 }

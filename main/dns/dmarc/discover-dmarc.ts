@@ -20,7 +20,7 @@ export interface DmarcDiscovery {
 
 export async function discoverDmarc(resolver: DnsResolver, domain: string): Promise<DmarcDiscovery> {
   const own = domain.toLowerCase().replace(/\.$/, '');
-  const org = organizationalDomain(own);
+  const org = await organizationalDomain(own);
   const levels: ['domain' | 'organizational', string][] = [['domain', own]];
   if (org && org !== own) levels.push(['organizational', org]);
   const queried: string[] = [];

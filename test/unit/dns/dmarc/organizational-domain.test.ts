@@ -11,11 +11,11 @@ describe('organizationalDomain (public suffix + one label)', () => {
     ['www.someone.github.io', 'someone.github.io'],
     // Names under an unlisted TLD (the lab's .test) take the last label as the suffix.
     ['mail.x.test', 'x.test'],
-  ])('%s -> %s', (name, org) => {
-    expect(organizationalDomain(name)).toBe(org);
+  ])('%s -> %s', async (name, org) => {
+    expect(await organizationalDomain(name)).toBe(org);
   });
 
-  it('is null for a public suffix itself', () => {
-    expect(organizationalDomain('co.uk')).toBeNull();
+  it('is null for a public suffix itself', async () => {
+    expect(await organizationalDomain('co.uk')).toBeNull();
   });
 });
