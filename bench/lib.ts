@@ -1,9 +1,6 @@
 // Small helpers shared by the benchmarks: bounded child processes with wall-clock timing,
 // statistics, a plain-text table, and an strace-based check that a process only talked to loopback.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 // ---------------------------------------------------------------------------
 // Child processes.
@@ -117,42 +114,11 @@ export function straceAvailable(): boolean {
   return versionLine('strace', ['-V']) !== null;
 }
 
-const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^::ffff:127\./i.test(addr);
-
-/** Runs the command under `strace -f` (untimed) and reports every network destination it used. */
+/**
+ * Runs the command under `strace -f` (untimed) and reports every network destination it used.
+ * One implementation for every suite: the fuller process-tree audit of tls-support.ts.
+ */
 export async function auditNetwork(cmd: string, args: string[], timeoutMs: number, tag: string): Promise<NetworkAudit> {
-  const log = join(tmpdir(), `mxaudit-bench-strace-${process.pid}-${tag}.log`);
-  try {
-    const r = await runProcess('strace', ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-o', log, cmd, ...args], { timeoutMs });
-    const audit: NetworkAudit = { destinations: {}, offLoopback: [], dnsPackets: 0, rawOffLoopback: [], unixPaths: [], exitCode: r.code };
-    let text = '';
-    try {
-      text = readFileSync(log, 'utf8');
-    } catch {
-      throw new Error(`strace wrote no log (${r.error ?? r.stderr.trim()})`);
-    }
-    for (const line of text.split('\n')) {
-      const call = /\b(connect|sendto|sendmsg|bind)\(/.exec(line)?.[1];
-      if (!call) continue;
-      if (call !== 'bind') {
-        const port = /sin6?_port=htons\((\d+)\)/.exec(line)?.[1];
-        const addrs = [...line.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)].map((m) => m[1] ?? m[2]);
-        for (const a of addrs) {
-          const key = port ? `${a}:${port}` : a;
-          audit.destinations[key] = (audit.destinations[key] ?? 0) + 1;
-          if (!isLoopback(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
-        }
-        if (port === '53') audit.dnsPackets++;
-        const unix = /sun_path="([^"]*)"/.exec(line)?.[1];
-        if (unix && !audit.unixPaths.includes(unix)) audit.unixPaths.push(unix);
-      }
-      if (/AF_PACKET/.test(line)) {
-        const ifname = /if_nametoindex\("([^"]+)"\)/.exec(line)?.[1];
-        if (ifname !== 'lo' && !audit.rawOffLoopback.includes(line.trim())) audit.rawOffLoopback.push(line.trim());
-      }
-    }
-    return audit;
-  } finally {
-    rmSync(log, { force: true });
-  }
+  const { auditProcessTree } = await import('./tls-support.js');
+  return auditProcessTree(cmd, args, { timeoutMs }, tag);
 }
