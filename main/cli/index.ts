@@ -11,6 +11,7 @@ Commands:
   probe <host[:port]>...   probe SMTP servers and report findings (mxaudit probe --help)
   dns-serve --zones FILE   run the embedded lab DNS server with zones from a file
   gateway [--lab]          run the reference filtering gateway (mxaudit gateway --help)
+  attack <host[:port]>     send the attack suite to a gateway you may test (mxaudit attack --help)
 
 Run 'mxaudit <command> --help' for a command's options.`;
 
@@ -25,6 +26,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./dns-serve-command.js')).dnsServeCommand(rest, io);
       case 'gateway':
         return await (await import('./gateway-command.js')).gatewayCommand(rest, io);
+      case 'attack':
+        return await (await import('./attack-command.js')).attackCommand(rest, io);
       case '--version':
       case '-v':
         io.out(toolVersion);
@@ -42,7 +45,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const e = err as Error & { code?: string };
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
     if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      const sub = ['probe', 'dns-serve', 'gateway'].includes(command ?? '') ? `${command} ` : '';
+      const sub = ['probe', 'dns-serve', 'gateway', 'attack'].includes(command ?? '') ? `${command} ` : '';
       io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${sub}--help' for usage.`);
       return 2;
     }

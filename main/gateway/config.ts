@@ -28,6 +28,13 @@ export const gatewayConfigSchema = (layers: LayerList) => z
     dns: z.array(z.string()).default([]),
     /** Idle time before a silent client is disconnected. */
     idleTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    /**
+     * Deadline for one whole command line, from its first byte (Postfix's smtpd_per_record_deadline):
+     * any received byte re-arms the idle timeout, so a client dripping a line never completes it and
+     * holds its slot forever. Not completed in time: 421 4.4.2 and the connection is closed. Default:
+     * 30 s, or the idle timeout when that is shorter.
+     */
+    commandTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
     maxClients: z.number().int().min(1).default(1000),
     /**
      * STARTTLS on every listener: the key and certificate files, or (when both are absent) a

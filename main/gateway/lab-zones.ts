@@ -8,6 +8,8 @@ export const LAB_ADDRESSES = {
   listed: '192.0.2.66',
   friend: '192.0.2.10',
   spoofer: '198.51.100.7',
+  /** Unlisted, no SPF anywhere: plays the directory harvester in the attack suite. */
+  harvester: '203.0.113.25',
 } as const;
 
 export function labZones(hostname: string, domain: string, gatewayAddress: string): ZoneData {

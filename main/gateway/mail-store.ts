@@ -1,6 +1,6 @@
 // The mail store: a message is on disk, fsynced, in every recipient's folder before the 250
 // is sent. Nothing acknowledged is ever lost, even on kill -9 right after the reply.
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -55,4 +55,40 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await dh.close();
   }
+}
+
+export const STORE_FOLDERS: readonly Folder[] = ['inbox', 'junk', 'quarantine'];
+
+/**
+ * Removes what a crash left in the store: spooled DATA (`.spool/*`) and half-written messages
+ * (`<folder>/<recipient>/.<id>.tmp`). Neither was acknowledged with a 250, so the client keeps
+ * the message and retries. Stored messages (`<id>.eml`) and anything else are left alone.
+ * Returns the paths removed.
+ */
+export async function cleanStoreLeftovers(storeDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const list = (dir: string) => readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return [];
+    throw err;
+  });
+  const spool = join(storeDir, '.spool');
+  for (const e of await list(spool)) {
+    const path = join(spool, e.name);
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  for (const folder of STORE_FOLDERS) {
+    for (const rcpt of await list(join(storeDir, folder))) {
+      if (!rcpt.isDirectory()) continue;
+      const dir = join(storeDir, folder, rcpt.name);
+      for (const f of await list(dir)) {
+        if (!f.isFile() || !/^\..*\.tmp$/.test(f.name)) continue;
+        await unlink(join(dir, f.name)).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+        removed.push(join(dir, f.name));
+      }
+    }
+  }
+  return removed;
 }

@@ -13,7 +13,8 @@ import { parseGatewayConfig, type GatewayConfig, type LayerList } from './config
 import { layerRegistry } from './layer-registry.js';
 import { runPhase, type ConfiguredLayer, type PipelineEnv } from './pipeline.js';
 import { newSession, type Decision, type GatewaySession } from './session.js';
-import { storeMessage, type Folder } from './mail-store.js';
+import { cleanStoreLeftovers, storeMessage, type Folder } from './mail-store.js';
+import { watchCommandDeadline } from './connection/command-deadline.js';
 import type { Reply } from './reply-map.js';
 import type { Phase, SpooledMessage } from './define-layer.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
@@ -80,6 +81,9 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     },
   };
   const spoolDir = join(config.storeDir, '.spool');
+  // What a crash left behind (spooled DATA, half-written store files) was never acknowledged
+  // with a 250: the client still has it and will retry. Remove it before accepting mail.
+  await cleanStoreLeftovers(config.storeDir);
   await mkdir(spoolDir, { recursive: true });
   const sessions = new Map<string, GatewaySession>();
   /** When each smtp-server session began, for the decision log. */
@@ -267,6 +271,10 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     await log?.close();
     throw err;
   }
+  const deadline = watchCommandDeadline(
+    [server, ...(submissionServer ? [submissionServer] : [])],
+    (config.commandTimeoutSeconds ?? Math.min(30, config.idleTimeoutSeconds)) * 1000,
+  );
   return {
     host: addr.address,
     port: addr.port,
@@ -289,6 +297,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         // The listener can report closed just before the last sessions' onClose ran: let those
         // finish (their log lines and close hooks) before closing the log.
         for (const t0 = Date.now(); started.size > 0 && Date.now() - t0 < 2000; ) await new Promise((r) => setTimeout(r, 10));
+        deadline.stop();
         await log?.close();
       })();
       return stopping;
