@@ -1,5 +1,6 @@
-// `npm run bench` (tsx bench/run.ts): the DNS suite, mxaudit probe vs nmap, and mxaudit's TLS
-// certificate verdicts vs testssl.sh, on local Postfix configurations.
+// `npm run bench` (tsx bench/run.ts): the DNS suite, mxaudit probe vs nmap, mxaudit's TLS
+// certificate verdicts vs testssl.sh, on local Postfix configurations, and the gateway's
+// throughput vs Haraka, Postfix and smtp-sink (exit 2 when a gateway run failed).
 // Exit codes: 0 every verdict right, 1 a verdict is WRONG against the known truth (probe: either
 // tool's open-relay verdict; tls: mxaudit's certificate verdicts),
 // 2 the bench could not run (no root/Postfix, build failed, bad option, a config failed to start),
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { CONFIGS, ROOT, runProbeVsNmap, type BenchOptions } from './probe-vs-nmap.js';
 import { runDnsBench } from './dns.js';
 import { TLS_CONFIGS, runTlsVsTestssl, type TlsBenchOptions } from './tls-vs-testssl.js';
+import { runGatewayBench } from './gateway.js';
 
 const help = `Usage: npm run bench -- [options]
 
@@ -19,6 +21,10 @@ Suites (--suite, default all):
   tls     \`mxaudit probe --checks tls\` vs \`testssl -S --starttls smtp\` (Debian's testssl.sh, kept
           offline) on one Postfix per kind of test certificate: times and the five certificate
           verdicts (trust, expiry, host name, key size, signature) against the test PKI's truth
+  gateway messages/s, CPU s per 1000 messages and peak memory of the mxaudit gateway (every
+          layer on) vs Haraka (npm, installed into bench/.haraka), Postfix and smtp-sink, in four
+          scenarios: accept on reused connections, one connection per message, reject at
+          connect, reject at RCPT; see bench/README.md
 
 probe: times \`mxaudit probe\` (ehlo, open-relay, recipients) against
 \`nmap --script smtp-open-relay,smtp-commands,smtp-enum-users\` on throw-away local Postfix
@@ -43,6 +49,12 @@ Options:
                       bench/results/probe-vs-nmap.json), or of the tls suite with --suite tls
   --tls-json FILE     where to write the results of the tls suite (default
                       bench/results/tls-vs-testssl.json)
+  --messages N        gateway suite: messages (sessions) per scenario and server (default 2000)
+  --concurrency N     gateway suite: parallel sessions (default 20)
+  --size BYTES        gateway suite: message size, smtp-source -l (default 4096)
+  --servers L         gateway suite: mxaudit,haraka,postfix,smtp-sink (default all four)
+  --gateway-json FILE where to write the results of the gateway suite (default
+                      bench/results/gateway.json)
   -h, --help          this text`;
 
 function fail(message: string): never {
@@ -68,6 +80,11 @@ try {
       build: { type: 'boolean', default: false },
       json: { type: 'string' },
       'tls-json': { type: 'string' },
+      messages: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '20' },
+      size: { type: 'string', default: '4096' },
+      servers: { type: 'string', default: 'mxaudit,haraka,postfix,smtp-sink' },
+      'gateway-json': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -86,7 +103,15 @@ const timeoutSec = Number(values.timeout);
 if (!Number.isFinite(timeoutSec) || timeoutSec < 1 || timeoutSec > 3600) fail('--timeout must be 1-3600 seconds');
 
 const suite = values.suite ?? 'all';
-if (!['all', 'dns', 'probe', 'tls'].includes(suite)) fail('--suite must be all, dns, probe or tls');
+if (!['all', 'dns', 'probe', 'tls', 'gateway'].includes(suite)) fail('--suite must be all, dns, probe, tls or gateway');
+const messages = Number(values.messages);
+if (!Number.isInteger(messages) || messages < 1 || messages > 1_000_000) fail('--messages must be an integer 1-1000000');
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail('--concurrency must be an integer 1-1000');
+const size = Number(values.size);
+if (!Number.isInteger(size) || size < 1 || size > 10_000_000) fail('--size must be an integer 1-10000000');
+const servers = (values.servers ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+if (!servers.length || servers.some((s) => !['mxaudit', 'haraka', 'postfix', 'smtp-sink'].includes(s))) fail('--servers: a list of mxaudit, haraka, postfix, smtp-sink');
 
 // --only names configurations of either suite; each suite gets its own.
 const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
@@ -126,4 +151,18 @@ let code = 0;
 if (suite === 'all' || suite === 'dns') code = Math.max(code, await runDnsBench(runs));
 if (runProbe) code = Math.max(code, await runProbeVsNmap(options));
 if (runTls) code = Math.max(code, await runTlsVsTestssl(tlsOptions));
+if (suite === 'all' || suite === 'gateway') {
+  code = Math.max(
+    code,
+    await runGatewayBench({
+      messages,
+      concurrency,
+      size,
+      warmup: Math.min(200, messages),
+      timeoutMs: Math.round(timeoutSec * 1000),
+      servers,
+      jsonPath: values['gateway-json'] ?? join(ROOT, 'bench/results/gateway.json'),
+    }),
+  );
+}
 process.exitCode = code;
