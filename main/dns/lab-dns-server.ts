@@ -38,39 +38,41 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
 
   const timers = new Set<NodeJS.Timeout>();
 
-  const server = dns2.createServer({
-    udp: true,
-    tcp: true,
-    handle: (request, send) => {
-      const response = Packet.createResponseFromRequest(request);
-      response.header.aa = 1;
-      const [question] = request.questions;
-      const records = question ? lookupName(table, question.name) : undefined;
-      if (!question) response.header.rcode = RCODE.REFUSED;
-      else if (!records) response.header.rcode = RCODE.NXDOMAIN;
-      else if (records.rcode) response.header.rcode = RCODE[records.rcode];
-      else response.answers.push(...(answerChain(table, question, records, ttl) as dns2.Packet.Resource[]));
-      const reply = () => {
-        answered++;
+  const handle: Parameters<typeof dns2.createServer>[0]['handle'] = (request, send) => {
+    const response = Packet.createResponseFromRequest(request);
+    response.header.aa = 1;
+    const [question] = request.questions;
+    const records = question ? lookupName(table, question.name) : undefined;
+    if (!question) response.header.rcode = RCODE.REFUSED;
+    else if (!records) response.header.rcode = RCODE.NXDOMAIN;
+    else if (records.rcode) response.header.rcode = RCODE[records.rcode];
+    else response.answers.push(...(answerChain(table, question, records, ttl) as dns2.Packet.Resource[]));
+    const reply = () => {
+      answered++;
+      void send(response).catch(() => {}); // the client may be gone; nothing to do
+    };
+    if (records?.delayMs) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        reply();
+      }, records.delayMs);
+      timers.add(t);
+    } else reply();
+  };
 
-        void send(response).catch(() => {}); // the client may be gone; nothing to do
-      };
-      if (records?.delayMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          reply();
-        }, records.delayMs);
-        timers.add(t);
-      } else reply();
-    },
-  });
-  server.on('error', () => {}); // a malformed packet must not take the lab down
-  server.on('requestError', () => {});
-
-  // Bind TCP first: dns2 listens on all interfaces when a TCP port is 0, so pick the
-  // port on the explicit address ourselves and reuse it for UDP.
-  const port = opts.port || (await freePort(address));
-  await server.listen({ udp: { port, address }, tcp: { port, address } });
+  // dns2 listens on all interfaces when a TCP port is 0, so we pick a port on the explicit
+  // address ourselves and use it for UDP and TCP. Another process may take it in between:
+  // then we try another one (unless the caller fixed the port).
+  let server: ReturnType<typeof dns2.createServer> | null = null;
+  let port = 0;
+  for (let attempt = 1; !server; attempt++) {
+    port = opts.port || (await freePort(address));
+    try {
+      server = await listen(handle, address, port);
+    } catch (err) {
+      if (opts.port || attempt >= 5) throw new Error(`lab DNS: cannot listen on ${address}:${port}: ${(err as Error).message}`);
+    }
+  }
   return {
     server: address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`,
     address,
@@ -79,7 +81,7 @@ export async function startLabDns(zones: ZoneData, opts: LabDnsOptions = {}): Pr
 
     stop: async () => {
       for (const t of timers) clearTimeout(t);
-      await server.close();
+      await server!.close();
     },
   };
 }
@@ -130,6 +132,25 @@ function answers(q: DnsQuestion, r: NameRecords, ttl: number): Answer[] {
     default:
       return [];
   }
+}
+
+/** One server on one port; rejects (and closes) when either socket cannot bind. */
+async function listen(handle: Parameters<typeof dns2.createServer>[0]['handle'], address: string, port: number) {
+  const server = dns2.createServer({ udp: true, tcp: true, handle });
+  server.on('requestError', () => {}); // a malformed packet must not take the lab down
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.close().catch(() => {});
+      reject(err);
+    };
+    server.once('error', onError);
+    server.listen({ udp: { port, address }, tcp: { port, address } }).then(() => {
+      server.off('error', onError);
+      server.on('error', () => {});
+      resolve();
+    }, onError);
+  });
+  return server;
 }
 
 function freePort(address: string): Promise<number> {

@@ -1,4 +1,5 @@
 // The embedded DNS server, queried through the product's own resolver over loopback.
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabDns, type LabDnsServer } from '../../../main/dns/lab-dns-server.js';
 import { createResolver, type DnsResolver } from '../../../main/net/resolver.js';
@@ -58,6 +59,16 @@ describe('lab DNS server', () => {
     await r.query('MX.lab.test.', 'A');
     expect(dns.queries() - before).toBe(1);
     expect(r.stats()).toEqual({ queries: 1, cacheHits: 1 });
+  });
+
+  it('a busy fixed port is an error with the reason, never a hang', async () => {
+    const busy = dgram.createSocket('udp4');
+    await new Promise<void>((r) => busy.bind(0, '127.0.0.1', r));
+    try {
+      await expect(startLabDns({ 'a.test': { A: ['127.0.0.1'] } }, { port: busy.address().port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    } finally {
+      busy.close();
+    }
   });
 
   it('refuses invalid zone data with a clear message', async () => {

@@ -81,13 +81,16 @@ describe('TLSA lookup against the lab DNS server', () => {
 describe('TLSA lookup against raw responders', () => {
   const sockets: dgram.Socket[] = [];
   /** A UDP responder on loopback; `answer` gets each query dns2 parsed and returns datagrams to send. */
-  async function responder(answer: (query: dns2.Packet) => Buffer[]): Promise<string> {
+  async function responder(answer: (query: dns2.Packet) => Buffer[], port = 0): Promise<string> {
     const socket = dgram.createSocket('udp4');
     sockets.push(socket);
     socket.on('message', (msg, peer) => {
       for (const out of answer(Packet.parse(msg))) socket.send(out, peer.port, peer.address);
     });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, '127.0.0.1', resolve);
+    });
     return `127.0.0.1:${socket.address().port}`;
   }
   afterAll(() => sockets.forEach((s) => s.close()));
@@ -114,13 +117,15 @@ describe('TLSA lookup against raw responders', () => {
   });
 
   it('a truncated reply, then a TCP server that hangs up: an error, not an empty answer', async () => {
+    // TCP first on a free port, then UDP on the same number (the two port spaces are separate,
+    // so a port free for TCP is almost always free for UDP; other tests run in parallel).
+    const tcp = net.createServer((socket) => socket.end(Buffer.from([0x00])));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     const server = await responder((query) => {
       const p = Packet.createResponseFromRequest(query);
       p.header.tc = 1;
       return [p.toBuffer()];
-    });
-    const tcp = net.createServer((socket) => socket.end(Buffer.from([0x00])));
-    await new Promise<void>((resolve) => tcp.listen(Number(server.split(':')[1]), '127.0.0.1', resolve));
+    }, (tcp.address() as net.AddressInfo).port);
     try {
       await expect(lookupTlsa('_25._tcp.mx.example.com', opts([server], { tries: 1 }))).rejects.toThrow(/TCP connection closed before a full reply/);
     } finally {
