@@ -1,18 +1,3 @@
-import { LAB_ADDRESSES } from '../gateway/lab-zones.js';
-import { defineAttack } from './define-attack.js';
-import { message, transaction } from './session.js';
+import { namedAttachmentAttack } from './named-attachment.js';
 
-export default defineAttack({
-  id: 'scr-attachment',
-  title: 'Executable: a .scr (screen saver) attachment',
-  expected: { layer: 'attachment-blocking', stage: 'data', replyClass: '5xx', why: 'executable attachments are blocked by name' },
-  source: LAB_ADDRESSES.friend,
-  run: (ctx) =>
-    transaction(ctx, {
-      source: LAB_ADDRESSES.friend,
-      from: 'sender@friend.test',
-      rcpts: [ctx.rcpt],
-      // Harmless bytes: only the name makes it executable.
-      message: message({ from: 'sender@friend.test', to: ctx.rcpt, subject: 'Invoice', attachments: [{ name: 'holiday.scr', type: 'application/octet-stream', content: Buffer.from('mxaudit attack suite: harmless content\r\n') }] }),
-    }),
-});
+export default namedAttachmentAttack('scr-attachment', 'Executable: a .scr (screen saver) attachment', 'holiday.scr');
