@@ -2,8 +2,7 @@
 // `nmap --script smtp-open-relay,smtp-commands,smtp-enum-users` on the same throw-away
 // Postfix configurations. Times both as whole processes, compares their open-relay verdicts
 // with each other and with the known truth of each configuration. See bench/README.md.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { postfixAvailable, startPostfix, type PostfixInstance, type PostfixOptions } from '../test/support/postfix.js';
@@ -21,6 +20,7 @@ import {
   type NetworkAudit,
   type ProcessResult,
 } from './lib.js';
+import { ensureBuilt } from './tls-support.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const CLI_BUNDLE = join(ROOT, 'out/main/cli.js');
@@ -284,32 +284,6 @@ function toolResult(runs: RunRecord[], verdicts: Verdict[], cfg: BenchConfig, to
 // ---------------------------------------------------------------------------
 // Build.
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|tsx|mjs|js)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(force: boolean, log: (s: string) => void): boolean {
-  if (force || !existsSync(CLI_BUNDLE)) {
-    log(force ? 'building mxaudit (npm run build)...' : 'out/main/cli.js is missing: building mxaudit (npm run build)...');
-    const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2], timeout: 600_000 });
-    if (r.status !== 0 || !existsSync(CLI_BUNDLE)) {
-      log('mxaudit: build failed; run "npm run build" and look at its errors.');
-      return false;
-    }
-    return true;
-  }
-  const built = statSync(CLI_BUNDLE).mtimeMs;
-  const sources = Math.max(...['main', 'shared'].map((d) => (existsSync(join(ROOT, d)) ? newestSource(join(ROOT, d)) : 0)));
-  if (sources > built) log('warning: main/ or shared/ changed after out/main/cli.js was built; the bench times the existing build (pass --build to rebuild).');
-  return true;
-}
-
 // ---------------------------------------------------------------------------
 // Main.
 
@@ -338,7 +312,7 @@ export async function runProbeVsNmap(opts: BenchOptions): Promise<number> {
     log('bench: needs root and Postfix (/usr/sbin/postfix, /usr/lib/postfix/sbin/master): apt-get install postfix');
     return 2;
   }
-  if (!ensureBuilt(opts.build, log)) return 2;
+  if (!ensureBuilt(ROOT, CLI_BUNDLE, opts.build, log)) return 2;
 
   const nmapVersion = versionLine('nmap', ['--version']);
   const useNmap = opts.nmap && nmapVersion !== null;
