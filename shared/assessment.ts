@@ -189,6 +189,32 @@ export const HostResultSchema = z.object({
 });
 export type HostResult = z.infer<typeof HostResultSchema>;
 
+export const comparisonVerdicts = ['same', 'weaker', 'stronger', 'not-comparable'] as const;
+export const ComparisonVerdictSchema = z.enum(comparisonVerdicts);
+export type ComparisonVerdict = z.infer<typeof ComparisonVerdictSchema>;
+
+/** One row of target vs reference (the lab's reference gateway): a check's outcome or a key fact. */
+export const ComparisonRowSchema = z.object({
+  checkId: z.string(),
+  /** What is compared: `status` for the check's outcome, else a fact path such as `relay.open`. */
+  fact: z.string(),
+  target: z.string(),
+  reference: z.string(),
+  verdict: ComparisonVerdictSchema,
+  /** Target findings that explain a `weaker` verdict. */
+  findingIds: z.array(z.string()),
+  note: z.string().optional(),
+});
+export type ComparisonRow = z.infer<typeof ComparisonRowSchema>;
+
+/** Who the work is for: filled by `report --engagement/--client/--consultant` or the app. */
+export const EngagementSchema = z.object({
+  name: z.string().optional(),
+  client: z.string().optional(),
+  consultant: z.string().optional(),
+});
+export type Engagement = z.infer<typeof EngagementSchema>;
+
 export const AssessmentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('mxaudit'), version: z.string() }),
@@ -213,5 +239,8 @@ export const AssessmentSchema = z.object({
   facts: HostFactsSchema,
   hosts: z.array(HostResultSchema),
   domainFacts: DomainFactsSchema,
+  /** Target vs reference, when compared (`mxaudit compare`, `lab`). */
+  comparison: z.array(ComparisonRowSchema).optional(),
+  engagement: EngagementSchema.optional(),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;

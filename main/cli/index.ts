@@ -12,6 +12,10 @@ Commands:
   dns-serve --zones FILE   run the embedded lab DNS server with zones from a file
   gateway [--lab]          run the reference filtering gateway (mxaudit gateway --help)
   attack <host[:port]>     send the attack suite to a gateway you may test (mxaudit attack --help)
+  lab                      start the reference gateway on loopback, probe it, write the reports
+  compare <target.json>    compare a target assessment with the reference (mxaudit compare --help)
+  report <assessment.json> write PDF, HTML, CSV or JSON reports (mxaudit report --help)
+  serve [--port N]         the desktop app's UI in a browser, on 127.0.0.1 (mxaudit serve --help)
 
 Run 'mxaudit <command> --help' for a command's options.`;
 
@@ -28,6 +32,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./gateway-command.js')).gatewayCommand(rest, io);
       case 'attack':
         return await (await import('./attack-command.js')).attackCommand(rest, io);
+      case 'lab':
+        return await (await import('./lab-command.js')).labCommand(rest, io);
+      case 'compare':
+        return await (await import('./compare-command.js')).compareCommand(rest, io);
+      case 'report':
+        return await (await import('./report-command.js')).reportCommand(rest, io);
+      case 'serve':
+        return await (await import('./serve-command.js')).serveCommand(rest, io);
       case '--version':
       case '-v':
         io.out(toolVersion);
@@ -45,7 +57,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const e = err as Error & { code?: string };
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
     if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      const sub = ['probe', 'dns-serve', 'gateway', 'attack'].includes(command ?? '') ? `${command} ` : '';
+      const sub = ['probe', 'dns-serve', 'gateway', 'attack', 'lab', 'compare', 'report', 'serve'].includes(command ?? '') ? `${command} ` : '';
       io.err(`mxaudit: ${e.message}\nRun 'mxaudit ${sub}--help' for usage.`);
       return 2;
     }
