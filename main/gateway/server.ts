@@ -16,7 +16,8 @@ import { newSession, type Decision, type GatewaySession } from './session.js';
 import { cleanStoreLeftovers, storeMessage, type Folder } from './mail-store.js';
 import { watchCommandDeadline } from './connection/command-deadline.js';
 import type { Reply } from './reply-map.js';
-import type { Phase, SpooledMessage } from './define-layer.js';
+import type { Phase } from './define-layer.js';
+import { createSpooledMessage } from './content/spooled-message.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
 import { gatewayTlsMaterial, type TlsMaterial } from './tls-cert.js';
 import { openDecisionLog, sessionLogLine, type DecisionLog } from './trace-log.js';
@@ -230,7 +231,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         g.decisions.push({ phase: 'data', layer: 'gateway', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
         return reply;
       }
-      const message: SpooledMessage = { path: spool, size, headers: headers.split('\r\n\r\n')[0] };
+      const message = createSpooledMessage({ path: spool, size, headers: headers.split('\r\n\r\n')[0] });
       const out = await runPhase(env, g, { phase: 'data', message });
       if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
       // Accepted to be dropped (spam "delete" action): the 250 is sent, nothing is stored.
