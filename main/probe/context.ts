@@ -12,6 +12,8 @@ export interface HarvestOptions {
   freshConnections: number;
   /** Pause between recipients, to bound the rate we impose on the server. */
   intervalMs: number;
+  /** Unknown recipients tried in each fresh connection (default 3). */
+  freshSamples?: number;
 }
 
 export interface ProbeOptions {
@@ -36,6 +38,11 @@ export interface ProbeOptions {
   mtaStsPort?: number;
   /** Address outside the domain's networks, for SPF check_host() (default 192.0.2.1). */
   spfTestIp?: string;
+  /**
+   * Probing the loopback lab (`mxaudit lab`): what cannot hold on loopback by nature (e.g. DNSSEC
+   * of the lab zones) is reported skipped, "not applicable in lab: ...", never passed silently.
+   */
+  lab?: boolean;
 }
 
 export interface ProbeTarget {

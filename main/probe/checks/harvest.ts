@@ -6,7 +6,7 @@ import { defineCheck } from '../define-check.js';
 import { mailFrom, openSession, reasonOf } from '../smtp-steps.js';
 import { estimateHarvest, median, type HarvestSample } from '../harvest-estimate.js';
 
-/** Unknown recipients tried in each fresh connection. */
+/** Unknown recipients tried in each fresh connection, unless the options say otherwise. */
 const FRESH_SAMPLES = 3;
 /** Below this the attack is practical: the talk's "about 20 minutes" vs "months" with a 5 s delay. */
 const PRACTICAL_SECONDS = 7 * 24 * 3600;
@@ -81,7 +81,7 @@ export default defineCheck<O>({
     try {
       ctx.progress(`long connection: ${wanted} unknown recipients`);
       await session(0, wanted, true);
-      for (let c = 1; c <= freshConnections && !stopped; c++) await session(c, FRESH_SAMPLES, false);
+      for (let c = 1; c <= freshConnections && !stopped; c++) await session(c, ctx.options.harvest.freshSamples ?? FRESH_SAMPLES, false);
     } catch (err) {
       stopped = reasonOf(err);
     }

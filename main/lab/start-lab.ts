@@ -1,0 +1,102 @@
+// The lab: the reference gateway in lab mode with everything it and the probe need, on
+// loopback, offline: the embedded DNS server (domain, SPF, DMARC, MTA-STS, TLS-RPT, TLSA, PTR,
+// block list), a generated CA and server certificate, and the MTA-STS policy host. stop()
+// leaves no listener, timer or temporary file behind.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, type Gateway } from '../gateway/server.js';
+import { startLabDns, type LabDnsServer } from '../dns/lab-dns-server.js';
+import { createResolver, type DnsResolver } from '../net/resolver.js';
+import { makeLabPki, type LabPki } from './lab-pki.js';
+import { startPolicyServer, type PolicyServer } from './mta-sts-server.js';
+import { mtaStsPolicy, referenceZones } from './reference-zones.js';
+import { lateResolver } from './late-resolver.js';
+
+export const LAB_HOSTNAME = 'mx.lab.test';
+export const LAB_DOMAIN = 'lab.test';
+export const LAB_USERS = ['alice', 'bob'].map((u) => `${u}@${LAB_DOMAIN}`);
+export const LAB_GROUP = `all@${LAB_DOMAIN}`;
+/** The lab's block list zone (listed: LAB_ADDRESSES.listed; RFC 5782 test point). */
+export const LAB_BLOCK_LIST = 'bl.lab.test';
+
+export interface LabOptions {
+  /** Loopback address for every listener (default 127.0.0.1). */
+  address?: string;
+  /** Fixed ports; 0 or absent = ephemeral. */
+  smtpPort?: number;
+  dnsPort?: number;
+  mtaStsPort?: number;
+  /** Gateway configuration merged over the lab's (layers are merged per layer). */
+  gateway?: Record<string, unknown>;
+  /** Working directory (store, certificates); a temporary one, removed by stop(), when absent. */
+  dir?: string;
+}
+
+export interface Lab {
+  gateway: Gateway;
+  dns: LabDnsServer;
+  policy: PolicyServer;
+  pki: LabPki;
+  /** A resolver asking the lab DNS only. */
+  resolver: DnsResolver;
+  hostname: string;
+  domain: string;
+  users: string[];
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startLab(o: LabOptions = {}): Promise<Lab> {
+  const address = o.address ?? '127.0.0.1';
+  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'mxaudit-lab-')));
+  const owned = !o.dir;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+    if (owned) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const pki = await makeLabPki(dir, [LAB_HOSTNAME, `mta-sts.${LAB_DOMAIN}`]);
+    const policy = await startPolicyServer({ host: address, port: o.mtaStsPort, key: pki.key, cert: pki.cert, policy: mtaStsPolicy(LAB_HOSTNAME) });
+    stops.push(() => policy.stop());
+    const late = lateResolver();
+    const gateway = await startGateway(labGatewayConfig(address, dir, pki, o), { resolver: late.resolver });
+    stops.push(() => gateway.stop(0));
+    const stsId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+    const zones = referenceZones({ hostname: LAB_HOSTNAME, domain: LAB_DOMAIN, address, smtpPort: gateway.port, spkiSha256: pki.spkiSha256, stsId });
+    const dns = await startLabDns(zones, { address, port: o.dnsPort });
+    stops.push(() => dns.stop());
+    late.attach(createResolver([dns.server]));
+    return { gateway, dns, policy, pki, resolver: createResolver([dns.server]), hostname: LAB_HOSTNAME, domain: LAB_DOMAIN, users: LAB_USERS, dir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The gateway's defaults (the hardened posture) plus what the lab needs, as `gateway --lab` does. */
+function labGatewayConfig(address: string, dir: string, pki: LabPki, o: LabOptions): Record<string, unknown> {
+  const groups = { [LAB_GROUP]: { members: LAB_USERS, restricted: true } };
+  const extra = o.gateway ?? {};
+  const layers = {
+    'connection-filter': { providers: [{ zone: LAB_BLOCK_LIST, info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
+    'recipient-lookup': { directory: { users: LAB_USERS, groups } },
+    'restricted-groups': { groups },
+    ...(extra.layers as object | undefined),
+  };
+  return {
+    hostname: LAB_HOSTNAME,
+    domains: [LAB_DOMAIN],
+    listen: { host: address, port: o.smtpPort ?? 0 },
+    storeDir: join(dir, 'store'),
+    tls: { enabled: true, key: pki.keyFile, cert: pki.certFile },
+    // XCLIENT from loopback lets the traffic generator present outside addresses. Loopback is
+    // not internal here: the probe connects from it and must be judged as an outsider would be.
+    xclientPeers: [address],
+    internalNetworks: [],
+    ...extra,
+    layers,
+  };
+}
