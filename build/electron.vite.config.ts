@@ -14,6 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/app/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
+          // The gateway's own process (utilityProcess in the app, fork in serve mode).
+          'gateway-host': resolve(root, 'main/gateway-host/index.ts'),
         },
       },
     },
@@ -21,7 +23,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: resolve(root, 'out/preload'),
-      rollupOptions: { input: { index: resolve(root, 'main/preload/index.ts') } },
+      // A sandboxed preload cannot be an ES module: CommonJS, named .cjs beside type=module.
+      rollupOptions: { input: { index: resolve(root, 'main/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
   renderer: {

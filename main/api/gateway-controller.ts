@@ -1,0 +1,135 @@
+// The reference gateway as the UI sees it: one gateway process at a time (started, stopped,
+// its status and counters), the recent sessions with their decision traces, and the mail store.
+import { join } from 'node:path';
+import type { GatewaySessionView, GatewayStatus } from '../../shared/ipc-contract.js';
+import type { GatewayProcess, GatewayStarted, SpawnGatewayProcess } from '../gateway-host/protocol.js';
+import { ApiError } from './api-error.js';
+import { parseConfigText } from './gateway-config-check.js';
+import type { Emit } from './assessment-runner.js';
+
+/** Sessions kept for the log view; older ones are in the gateway's JSON-lines log when set. */
+const KEEP_SESSIONS = 500;
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 2_000;
+
+export class GatewayController {
+  private proc: GatewayProcess | null = null;
+  private info: GatewayStarted | null = null;
+  private status: GatewayStatus = stopped();
+  private readonly sessions: GatewaySessionView[] = [];
+
+  constructor(
+    private readonly spawn: SpawnGatewayProcess,
+    private readonly dataDir: string,
+    private readonly emit: Emit,
+  ) {}
+
+  current(): GatewayStatus {
+    return this.status;
+  }
+
+  running(): GatewayStarted | null {
+    return this.status.state === 'running' ? this.info : null;
+  }
+
+  recentSessions(): GatewaySessionView[] {
+    return [...this.sessions];
+  }
+
+  /** The store the mailbox viewer reads: the running gateway's, else the last one's. */
+  storeDir(): string {
+    return this.status.storeDir ?? join(this.dataDir, 'gateway-store');
+  }
+
+  async start(req: { port: number; labDns: boolean; configText: string }): Promise<GatewayStatus> {
+    if (this.proc) throw new ApiError(`the gateway is already ${this.status.state}`);
+    const { config, issues } = parseConfigText(req.configText);
+    if (issues.length) throw new ApiError(`the configuration is not valid: ${issues[0].path}: ${issues[0].message}`, issues);
+    const full = { storeDir: join(this.dataDir, 'gateway-store'), ...config, listen: { host: '127.0.0.1', port: req.port } };
+    const proc = this.spawn();
+    this.proc = proc;
+    this.sessions.length = 0;
+    this.set({ ...stopped(), state: 'starting' });
+    const started = new Promise<GatewayStatus>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        proc.kill();
+        reject(new ApiError(`the gateway did not start within ${START_TIMEOUT_MS / 1000} s`));
+      }, START_TIMEOUT_MS);
+      proc.onMessage((m) => {
+        switch (m.type) {
+          case 'started':
+            clearTimeout(timer);
+            this.info = m.info;
+            this.set({ state: 'running', host: m.info.host, port: m.info.port, domains: m.info.domains, labDns: m.info.labDns, storeDir: m.info.storeDir, counters: {}, error: null });
+            resolve(this.status);
+            break;
+          case 'failed':
+            clearTimeout(timer);
+            proc.kill();
+            reject(new ApiError(`the gateway did not start: ${m.error}`));
+            break;
+          case 'session':
+            this.sessions.push(m.session);
+            if (this.sessions.length > KEEP_SESSIONS) this.sessions.splice(0, this.sessions.length - KEEP_SESSIONS);
+            this.emit('onDidGatewaySession', m.session);
+            break;
+          case 'counters':
+            this.set({ ...this.status, counters: m.counters });
+            break;
+          case 'stopped':
+            break;
+        }
+      });
+      proc.onExit((code) => {
+        clearTimeout(timer);
+        const wasRunning = this.status.state === 'running';
+        this.proc = null;
+        this.info = null;
+        this.set({ ...this.status, state: wasRunning ? 'failed' : 'stopped', host: null, port: null, labDns: null, error: wasRunning ? `the gateway process exited (code ${code})` : this.status.error });
+        reject(new ApiError(`the gateway process exited (code ${code}) before starting`));
+      });
+    });
+    proc.send({ type: 'start', config: full, lab: req.labDns });
+    try {
+      return await started;
+    } catch (err) {
+      this.proc = null;
+      this.set({ ...stopped(), state: 'failed', error: (err as Error).message });
+      throw err;
+    }
+  }
+
+  async stop(): Promise<GatewayStatus> {
+    const proc = this.proc;
+    if (!proc) return this.status;
+    this.set({ ...this.status, state: 'stopping' });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        proc.kill();
+        resolve();
+      }, STOP_GRACE_MS + 5_000);
+      proc.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      proc.send({ type: 'stop', graceMs: STOP_GRACE_MS });
+    });
+    this.proc = null;
+    this.info = null;
+    this.set({ ...this.status, state: 'stopped', host: null, port: null, labDns: null, error: null });
+    return this.status;
+  }
+
+  /** On shutdown: the gateway never outlives main. */
+  kill(): void {
+    this.proc?.kill();
+    this.proc = null;
+  }
+
+  private set(s: GatewayStatus): void {
+    this.status = s;
+    this.emit('onDidGatewayStatus', s);
+  }
+}
+
+const stopped = (): GatewayStatus => ({ state: 'stopped', host: null, port: null, domains: [], labDns: null, storeDir: null, counters: {}, error: null });

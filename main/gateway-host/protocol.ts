@@ -1,0 +1,34 @@
+// Messages between main and the gateway process (child_process.fork in serve mode, Electron's
+// utilityProcess in the app). Plain JSON objects: both transports structured-clone them.
+import type { GatewaySessionView } from '../../shared/ipc-contract.js';
+
+export type ToGatewayHost =
+  | { type: 'start'; config: unknown; lab: boolean }
+  | { type: 'stop'; graceMs: number };
+
+export interface GatewayStarted {
+  host: string;
+  port: number;
+  domains: string[];
+  storeDir: string;
+  labDns: string | null;
+  xclient: boolean;
+}
+
+export type FromGatewayHost =
+  | { type: 'started'; info: GatewayStarted }
+  | { type: 'failed'; error: string }
+  | { type: 'session'; session: GatewaySessionView }
+  | { type: 'counters'; counters: Record<string, Record<string, number>> }
+  | { type: 'stopped' };
+
+/** What main needs of a gateway process, whatever runs it. */
+export interface GatewayProcess {
+  send(message: ToGatewayHost): void;
+  onMessage(listener: (message: FromGatewayHost) => void): void;
+  onExit(listener: (code: number) => void): void;
+  kill(): void;
+}
+
+/** Starts a gateway process; the app passes a utilityProcess one, serve mode a forked one. */
+export type SpawnGatewayProcess = () => GatewayProcess;

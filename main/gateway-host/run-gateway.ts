@@ -1,0 +1,86 @@
+// What the gateway process does: start the reference gateway (with the lab DNS in lab mode),
+// stream its sessions and counters to main, stop on request. Transport-free: the entry binds it
+// to process.send (fork) or process.parentPort (utilityProcess).
+import { startGateway, type Gateway } from '../gateway/server.js';
+import { startLabDns, type LabDnsServer } from '../dns/lab-dns-server.js';
+import { labZones } from '../gateway/lab-zones.js';
+import type { FromGatewayHost, ToGatewayHost } from './protocol.js';
+
+/** Counters are pushed at most this often while sessions come in (a load test makes thousands). */
+const COUNTERS_EVERY_MS = 250;
+/** Sessions pushed per second at most; the rest are counted only (the UI shows the recent ones). */
+const SESSIONS_PER_SECOND = 200;
+
+export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHost) => Promise<void> {
+  let gateway: Gateway | null = null;
+  let dns: LabDnsServer | null = null;
+  let countersTimer: NodeJS.Timeout | null = null;
+  let windowStart = 0;
+  let sentInWindow = 0;
+
+  const pushCounters = () => {
+    countersTimer = null;
+    if (gateway) post({ type: 'counters', counters: gateway.counters() });
+  };
+
+  return async (m) => {
+    if (m.type === 'start') {
+      if (gateway) return post({ type: 'failed', error: 'the gateway is already running' });
+      try {
+        let config = (m.config ?? {}) as Record<string, unknown>;
+        if (m.lab) {
+          const lab = await startLabMode(config);
+          dns = lab.dns;
+          config = lab.config;
+        }
+        gateway = await startGateway(config);
+        gateway.events.on('session', (s) => {
+          const now = Date.now();
+          if (now - windowStart > 1000) {
+            windowStart = now;
+            sentInWindow = 0;
+          }
+          if (sentInWindow++ < SESSIONS_PER_SECOND) {
+            const endedAt = new Date().toISOString();
+            post({ type: 'session', session: { id: s.id, remoteAddress: s.remoteAddress, helo: s.helo, authenticated: s.authenticated, listener: 'mx', decisions: s.decisions, startedAt: endedAt, endedAt } });
+          }
+          countersTimer ??= setTimeout(pushCounters, COUNTERS_EVERY_MS);
+        });
+        post({
+          type: 'started',
+          info: { host: gateway.host, port: gateway.port, domains: gateway.config.domains, storeDir: gateway.config.storeDir, labDns: dns?.server ?? null, xclient: gateway.config.xclientPeers.length > 0 },
+        });
+      } catch (err) {
+        await dns?.stop().catch(() => {});
+        dns = null;
+        gateway = null;
+        post({ type: 'failed', error: (err as Error).message });
+      }
+    } else if (m.type === 'stop') {
+      if (countersTimer) clearTimeout(countersTimer);
+      const g = gateway;
+      gateway = null;
+      await g?.stop(m.graceMs).catch(() => {});
+      if (g) post({ type: 'counters', counters: g.counters() });
+      await dns?.stop().catch(() => {});
+      dns = null;
+      post({ type: 'stopped' });
+    }
+  };
+}
+
+/** Lab mode as `mxaudit gateway --lab`: lab DNS zones, XCLIENT from loopback, a small directory. */
+async function startLabMode(config: Record<string, unknown>) {
+  const listen = (config.listen as { host?: string } | undefined)?.host ?? '127.0.0.1';
+  const hostname = (config.hostname as string | undefined) ?? 'mx.lab.test';
+  const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
+  const dns = await startLabDns(labZones(hostname, domain, listen));
+  const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
+  const layers = {
+    'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
+    'recipient-lookup': { directory: { users: [`alice@${domain}`, `bob@${domain}`], groups } },
+    'restricted-groups': { groups },
+    ...(config.layers as object | undefined),
+  };
+  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], ...config, layers, dns: [dns.server] } };
+}
