@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { GatewaySession } from './session.js';
 import type { DnsResolver } from '../net/resolver.js';
+import type { FactLimits, MessageFacts } from './content/message-facts.js';
 
 export type Phase = 'connect' | 'helo' | 'mail' | 'rcpt' | 'data';
 
@@ -24,14 +25,21 @@ export const CONTINUE: Verdict = { action: 'continue', reason: '' };
 
 /**
  * The message after DATA, spooled to disk: layers read it as a stream, never whole in memory.
- * A layer that rewrites the message (attachment stripping) writes a new file and renames it
- * over `path`: what is stored is whatever `path` holds after the data phase.
+ * A layer that rewrites the message (attachment stripping, subject tag) writes a new file beside
+ * `path` and hands it to replaceFile(): what is stored is whatever `path` holds after the data phase.
  */
 export interface SpooledMessage {
   path: string;
   size: number;
   /** Header lines as received (bounded), for quick decisions. */
   headers: string;
+  /**
+   * What the content layers look at (parts, names, first bytes, zip entries, EICAR, GTUBE, URLs),
+   * from one streaming walk of the file shared by every layer that asks with the same limits.
+   */
+  facts(limits?: Partial<FactLimits>): Promise<MessageFacts>;
+  /** Renames `newPath` (same directory) over `path`, updates size and headers, forgets the facts. */
+  replaceFile(newPath: string, headers?: string): Promise<void>;
 }
 
 export interface LayerContext<O, S = unknown> {

@@ -1,7 +1,41 @@
-// Builds the SpooledMessage the data-phase layers share. The content owner makes the MIME walk
-// happen once here (memoized), so spam, attachment and anti-virus layers do not each re-read.
+// The SpooledMessage the data-phase layers share. Its MIME facts come from one walk of the file,
+// memoized: spam filter, attachment blocking and anti-virus read the message once between them.
+// A layer that rewrites the file (attachment stripping, subject tag) goes through replaceFile(),
+// which swaps the file in and forgets the facts, so later layers judge what will be stored.
+import { rename, stat, unlink } from 'node:fs/promises';
 import type { SpooledMessage } from '../define-layer.js';
+import { DEFAULT_FACT_LIMITS, gatherFacts, type FactLimits, type MessageFacts } from './message-facts.js';
+
+/** Header bytes kept for quick decisions, as the core keeps them. */
+const MAX_HEADER_CHARS = 64 * 1024;
 
 export function createSpooledMessage(init: { path: string; size: number; headers: string }): SpooledMessage {
-  return { path: init.path, size: init.size, headers: init.headers };
+  /** Walks by limits: layers left at their defaults share one; other limits get their own walk. */
+  let memo = new Map<string, Promise<MessageFacts>>();
+  const message: SpooledMessage = {
+    path: init.path,
+    size: init.size,
+    headers: init.headers,
+    facts(limits: Partial<FactLimits> = {}) {
+      const l = { ...DEFAULT_FACT_LIMITS };
+      for (const [k, v] of Object.entries(limits) as [keyof FactLimits, number | undefined][]) if (v !== undefined) l[k] = v;
+      const key = `${l.timeoutMs}/${l.maxParts}/${l.maxZipEntries}/${l.maxZipEntryBytes}`;
+      let p = memo.get(key);
+      if (!p) memo.set(key, (p = gatherFacts(message.path, l, message.size)));
+      return p;
+    },
+    async replaceFile(newPath: string, headers?: string) {
+      try {
+        // Same directory: an atomic swap, the old file never half-replaced.
+        await rename(newPath, message.path);
+      } catch (err) {
+        await unlink(newPath).catch(() => {});
+        throw err;
+      }
+      message.size = (await stat(message.path)).size;
+      if (headers !== undefined) message.headers = headers.slice(0, MAX_HEADER_CHARS);
+      memo = new Map();
+    },
+  };
+  return message;
 }

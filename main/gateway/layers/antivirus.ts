@@ -3,19 +3,15 @@
 // configured; otherwise a built-in scanner that knows only the EICAR test file, found as the
 // recipient would open it: in any part once decoded (inline text, base64 attachment) and in
 // zip archives (stored or deflated entries). Infected mail is refused or quarantined.
-import { inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
-import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
-import { StreamSearch } from '../content/stream-search.js';
-import { ZipWalker } from '../content/zip-walk.js';
+import { scanFailure } from '../content/mime-walk.js';
 import { clamdScan } from '../content/clamd.js';
 import { addHeader, replySafe } from '../content/headers.js';
 
-export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+export { EICAR } from '../content/message-facts.js';
 /** The name clamd gives it, so both scanners report alike. */
 const EICAR_NAME = 'Eicar-Test-Signature';
-const EICAR_BYTES = Buffer.from(EICAR, 'latin1');
 
 const Options = z
   .object({
@@ -32,54 +28,10 @@ const Options = z
   .prefault({});
 type Options = z.output<typeof Options>;
 
-/** Searches every part, and every zip entry inside one; the virus name or null. */
+/** EICAR in any part or zip entry, from the walk the content layers share; the virus name or null. */
 async function builtinScan(message: SpooledMessage, o: Options): Promise<string | null> {
-  let found: string | null = null;
-  await walkParts(
-    message.path,
-    (_part, ctl) => {
-      const hit = () => {
-        found = EICAR_NAME;
-        ctl.stop();
-      };
-      const search = new StreamSearch(EICAR_BYTES);
-      const zip = new ZipWalker({ maxEntries: o.maxZipEntries, onEntry: (e) => (e.source === 'local' && !e.encrypted ? entrySink(e.method, o.maxZipEntryBytes, hit) : null) });
-      return {
-        write(chunk) {
-          if (search.push(chunk)) hit();
-          zip.write(chunk);
-        },
-        end: () => zip.end(),
-      };
-    },
-    { timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts },
-  );
-  return found;
-}
-
-/** Stored entries are searched as they stream; deflated ones are inflated once whole, bounded. */
-function entrySink(method: number, maxBytes: number, hit: () => void): PartSink | null {
-  if (method === 0) {
-    const search = new StreamSearch(EICAR_BYTES);
-    return { write: (chunk) => void (search.push(chunk) && hit()), end: () => {} };
-  }
-  if (method !== 8) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    write(chunk) {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    },
-    end() {
-      if (size > maxBytes) return;
-      try {
-        if (inflateRawSync(Buffer.concat(chunks), { maxOutputLength: maxBytes }).includes(EICAR_BYTES)) hit();
-      } catch {
-        // Corrupt, or over maxBytes unpacked: not scannable here, as with clamd's own limits.
-      }
-    },
-  };
+  const facts = await message.facts({ timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts, maxZipEntries: o.maxZipEntries, maxZipEntryBytes: o.maxZipEntryBytes });
+  return facts.parts.some((p) => p.eicar) ? EICAR_NAME : null;
 }
 
 export default defineLayer({

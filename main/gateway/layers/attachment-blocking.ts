@@ -4,13 +4,13 @@
 // invoice.pdf.exe), by its first bytes (MZ, ELF, #!) whatever its name, or by the names inside
 // a zip. Block refuses the message; strip replaces each such part by a short notice.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { Joiner, Rewriter, Splitter } from '@zone-eu/mailsplit';
 import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
-import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
-import { ZipWalker } from '../content/zip-walk.js';
+import { scanFailure } from '../content/mime-walk.js';
+import { isMessageText } from '../content/message-facts.js';
 import { addHeader, replySafe } from '../content/headers.js';
 
 /** Run by Windows when opened (Outlook 2003's level-1 list, KB829982). */
@@ -44,7 +44,7 @@ const Options = z
 type Options = z.output<typeof Options>;
 
 interface Finding {
-  /** MIME node index (see walkParts). */
+  /** MIME node index (see walkParts), as the rewriter counts nodes. */
   part: number;
   /** The attachment's name. */
   file: string;
@@ -62,54 +62,30 @@ export function executableName(name: string, extensions: ReadonlySet<string>): s
   return DECOYS.has(decoy) ? `double extension .${decoy}.${ext}` : `extension .${ext}`;
 }
 
-/** Every executable part, streaming the message once; stops at the first one when only blocking. */
+/** Every executable part, from the walk the content layers share. */
 async function findExecutables(message: SpooledMessage, o: Options): Promise<Finding[]> {
   const extensions = new Set(o.extensions);
+  const facts = await message.facts({ timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts, maxZipEntries: o.maxZipEntries });
   const findings = new Map<string, Finding>();
-  await walkParts(
-    message.path,
-    (part, ctl) => {
-      const file = part.filename ?? `unnamed part ${part.index}`;
-      const add = (why: string, shown = file) => {
-        findings.set(`${shown}\0${why}`, { part: part.index, file, name: shown, why });
-        if (o.action === 'block') ctl.stop();
-      };
-      const byName = part.filename && executableName(part.filename, extensions);
-      if (byName) {
-        add(byName);
-        return null;
-      }
-      // The message text is shown, never run: only files are inspected by content.
-      if (!part.attachment && part.contentType.startsWith('text/')) return null;
-      return contentSink(o.maxZipEntries, extensions, add, file);
-    },
-    { timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts },
-  );
+  for (const part of facts.parts) {
+    const file = part.filename ?? `unnamed part ${part.index}`;
+    const add = (why: string, shown = file) => void findings.set(`${shown}\0${why}`, { part: part.index, file, name: shown, why });
+    const byName = part.filename && executableName(part.filename, extensions);
+    if (byName) {
+      add(byName);
+      continue;
+    }
+    // The message text is shown, never run: only files are inspected by content.
+    if (isMessageText(part)) continue;
+    for (const entry of part.zip?.names ?? []) {
+      const why = executableName(entry, extensions);
+      if (why) add(`zip entry: ${why}`, `${file}/${entry}`);
+    }
+    const magic = MAGIC.find(([, bytes]) => part.head.subarray(0, bytes.length).equals(bytes));
+    if (magic) add(`content starts with ${magic[0]}`);
+    if (part.zip?.incomplete) add(`zip not fully inspected (over ${o.maxZipEntries} entries, or malformed)`);
+  }
   return [...findings.values()];
-}
-
-function contentSink(maxEntries: number, extensions: ReadonlySet<string>, add: (why: string, shown?: string) => void, file: string): PartSink {
-  let head = Buffer.alloc(0);
-  const zip = new ZipWalker({
-    maxEntries,
-    onEntry: (e) => {
-      const why = executableName(e.name, extensions);
-      if (why) add(`zip entry: ${why}`, `${file}/${e.name}`);
-      return null;
-    },
-  });
-  return {
-    write(chunk) {
-      if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4 - head.length)]);
-      zip.write(chunk);
-    },
-    end() {
-      zip.end();
-      const magic = MAGIC.find(([, bytes]) => head.subarray(0, bytes.length).equals(bytes));
-      if (magic) add(`content starts with ${magic[0]}`);
-      if (zip.incomplete) add(`zip not fully inspected (over ${maxEntries} entries, or malformed)`);
-    },
-  };
 }
 
 /** Rewrites the spool with each listed part replaced by a notice, then swaps it in place. */
@@ -135,13 +111,12 @@ async function stripParts(message: SpooledMessage, findings: readonly Finding[],
     await pipeline(createReadStream(message.path), new Splitter({ maxChildNodes: o.maxParts }), rewriter, new Joiner(), createWriteStream(tmp), {
       signal: AbortSignal.timeout(o.scanTimeoutMs),
     });
-    // Same directory, so an atomic swap: later layers and the store read the stripped message.
-    await rename(tmp, message.path);
   } catch (err) {
     await unlink(tmp).catch(() => {});
     throw err;
   }
-  message.size = (await stat(message.path)).size;
+  // Later layers (anti-virus) and the store read the stripped message, walked afresh.
+  await message.replaceFile(tmp);
 }
 
 export default defineLayer({
@@ -167,7 +142,8 @@ export default defineLayer({
         return scanFailure('attachment stripping', err);
       }
       addHeader(ctx.session, 'X-Mxaudit-Attachments-Removed', [...new Set(findings.map((f) => replySafe(f.name)))].join(', '));
-      return CONTINUE;
+      // Tagged, not decided: later layers still judge the stripped message; the trace notes it.
+      return { action: 'continue', reason: `stripped ${reason}` };
     },
   },
 });

@@ -6,14 +6,14 @@
 import { z } from 'zod';
 import { Headers } from '@zone-eu/mailsplit';
 import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
-import { scanFailure, walkParts, type PartSink } from '../content/mime-walk.js';
-import { StreamSearch } from '../content/stream-search.js';
+import { scanFailure } from '../content/mime-walk.js';
+import { isMessageText } from '../content/message-facts.js';
 import { addHeader } from '../content/headers.js';
 import { isLocalDomain } from '../address.js';
 import type { SpfMark } from './sender-auth.js';
 import type { SpfResult } from '../../dns/spf/evaluate.js';
 
-export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+export { GTUBE } from '../content/message-facts.js';
 
 const Options = z
   .object({
@@ -79,50 +79,16 @@ function fromNameHasOtherAddress(f: Facts): boolean {
   return !!shown && shown[0].toLowerCase() !== m[2].trim().toLowerCase();
 }
 
-/** URLs kept per message: enough for the rules, bounded for hostile bodies. */
-const MAX_URLS = 200;
-/** A run of URL characters longer than this is scanned as it is, not carried further. */
-const MAX_TOKEN = 8192;
-const URL_RE = /\bhttps?:\/\/[^\s"'<>()[\]{}]+/gi;
-/** Characters no URL contains (whitespace, quotes, angle brackets): safe places to cut the stream. */
-const CUT = new Set([...' \t\r\n"\'<>'].map((c) => c.charCodeAt(0)));
-
-/** Body facts from the text parts (decoded), streamed: GTUBE anywhere, URLs cut only between words. */
+/** Body facts from the message text, from the walk the content layers share. */
 async function scanBody(message: SpooledMessage, o: Options): Promise<Pick<Facts, 'gtube' | 'hasText' | 'hasHtml' | 'urls'>> {
-  const facts = { gtube: false, hasText: false, hasHtml: false, urls: [] as URL[] };
-  const urls = (text: string) => {
-    for (const [u] of text.matchAll(URL_RE)) {
-      if (facts.urls.length >= MAX_URLS) return;
-      if (URL.canParse(u)) facts.urls.push(new URL(u));
-    }
+  const f = await message.facts({ timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts });
+  const text = f.parts.filter(isMessageText);
+  return {
+    gtube: f.gtube,
+    hasText: text.some((p) => p.contentType === 'text/plain'),
+    hasHtml: text.some((p) => p.contentType === 'text/html'),
+    urls: f.urls.filter((u) => URL.canParse(u)).map((u) => new URL(u)),
   };
-  await walkParts(
-    message.path,
-    (part): PartSink | null => {
-      if (part.attachment || !part.contentType.startsWith('text/')) return null;
-      facts.hasText ||= part.contentType === 'text/plain';
-      facts.hasHtml ||= part.contentType === 'text/html';
-      const gtube = new StreamSearch(Buffer.from(GTUBE));
-      let carry = '';
-      return {
-        write(chunk) {
-          facts.gtube ||= gtube.push(chunk);
-          const text = carry + chunk.toString('latin1');
-          let cut = text.length;
-          while (cut > 0 && !CUT.has(text.charCodeAt(cut - 1))) cut--;
-          urls(text.slice(0, cut));
-          carry = text.slice(cut);
-          if (carry.length > MAX_TOKEN) {
-            urls(carry);
-            carry = '';
-          }
-        },
-        end: () => urls(carry),
-      };
-    },
-    { timeoutMs: o.scanTimeoutMs, maxParts: o.maxParts },
-  );
-  return facts;
 }
 
 /** Our own domain in MAIL FROM or From: from an outside client, a spoof or a remote list (the talk). */
@@ -167,8 +133,12 @@ export default defineLayer({
         if (o.gatewayAction === 'delete') s.marks.discard = true;
         return { action: 'accept', reason };
       }
-      if (scl >= o.storeThreshold) s.marks.folder = 'junk';
-      return CONTINUE;
+      // Under the gateway threshold the layer decides nothing; what it did is a note in the trace.
+      if (scl >= o.storeThreshold) {
+        s.marks.folder = 'junk';
+        return { action: 'continue', reason: `${why} at or above store threshold ${o.storeThreshold}: filed as junk` };
+      }
+      return scl > 0 ? { action: 'continue', reason: `${why} below store threshold ${o.storeThreshold}` } : CONTINUE;
     },
   },
 });
