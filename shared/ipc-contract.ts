@@ -158,6 +158,8 @@ export const events = {
   onDidGatewayStatus: GatewayStatusSchema,
   onDidAttackResult: AttackResultViewSchema,
   onDidCompareProgress: z.object({ message: z.string() }),
+  /** The app menu asks for a screen (keyboard shortcuts of the desktop app). */
+  onDidRequestScreen: z.object({ screen: z.string() }),
 } as const;
 
 export type EventName = keyof typeof events;
