@@ -1,6 +1,7 @@
 // Sender authentication (the talk's "Mitigating the spoofing problem"): SPF by the probe's
 // mailauth evaluator, with an action per result, and option 1 for mail that claims one of our
-// own domains from outside: refuse it, or accept it with a visible mark for the user.
+// own domains from outside: refuse it, or accept it with a visible mark for the user (a
+// warning header and, by default, "[SPOOFED] " before the Subject).
 // Internal and authenticated sessions are not checked.
 //
 // SPF is evaluated once per transaction at its first RCPT that reaches this layer, not at MAIL:
@@ -12,6 +13,8 @@ import { defineLayer, CONTINUE, type LayerContext, type Verdict } from '../defin
 import type { GatewaySession } from '../session.js';
 import { domainOf } from '../address.js';
 import { checkHost, type SpfEvaluation, type SpfResult } from '../../dns/spf/evaluate.js';
+import { prefixSubject } from '../content/subject-tag.js';
+import { scanFailure } from '../content/mime-walk.js';
 
 const Action = z.enum(['reject', 'tag', 'none']);
 
@@ -23,9 +26,11 @@ const Options = z
     ownDomainFromOutside: Action.default('tag'),
     /** Header field carrying the warnings; users' mail clients show or filter on it. */
     tagHeader: z.string().regex(/^[!-9;-~]{1,76}$/, 'expected a header field name').default('X-Mxaudit-Spoof-Warning'),
+    /** What the user sees: put before the Subject of tagged mail (printable ASCII); empty for the header only. */
+    subjectPrefix: z.string().regex(/^[\x20-\x7e]{0,40}$/, 'expected at most 40 printable ASCII characters').default('[SPOOFED] '),
   })
   .strict()
-  .default({ fail: 'reject', softfail: 'tag', ownDomainFromOutside: 'tag', tagHeader: 'X-Mxaudit-Spoof-Warning' });
+  .prefault({});
 type Options = z.output<typeof Options>;
 
 /** Left in session.marks.spf for later layers (spam scoring). */
@@ -142,9 +147,25 @@ export default defineLayer({
         if (ctx.options.ownDomainFromOutside === 'tag') t.warnings.add(ownDomainWarning(domain, s.remoteAddress));
       }
       t.added = [t.receivedSpf];
-      if (t.warnings.size) t.added.push(`${ctx.options.tagHeader}: ${[...t.warnings].join('; ')}`);
+      if (!t.warnings.size) {
+        s.addHeaders.push(...t.added);
+        return CONTINUE;
+      }
+      const warnings = [...t.warnings].join('; ');
+      t.added.push(`${ctx.options.tagHeader}: ${warnings}`);
       s.addHeaders.push(...t.added);
-      return CONTINUE;
+      const prefix = ctx.options.subjectPrefix;
+      let subject = '';
+      if (prefix.trim()) {
+        try {
+          const r = await prefixSubject(message, prefix);
+          subject = r === 'tagged' ? `, subject prefixed "${prefix.trim()}"` : r === 'already-tagged' ? ', subject already tagged' : ', subject not tagged (header block too large)';
+        } catch (err) {
+          return scanFailure('subject tagging', err);
+        }
+      }
+      // Tagged, not decided: the message goes on to the next layers; the trace keeps the note.
+      return { action: 'continue', reason: `tagged: ${warnings}${subject}` };
     },
   },
 });

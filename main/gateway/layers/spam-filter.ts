@@ -68,7 +68,8 @@ const RULES: readonly { name: string; score: number; test(f: Facts): boolean }[]
 ];
 
 function shouts(subject: string): boolean {
-  const letters = subject.replace(/[^A-Za-z]/g, '');
+  // Tags put before the subject ("[SPOOFED] ", "[list]") are not the sender shouting.
+  const letters = subject.replace(/^(\s*\[[^\]]{0,40}\])+/, '').replace(/[^A-Za-z]/g, '');
   return letters.length >= 10 && letters === letters.toUpperCase();
 }
 

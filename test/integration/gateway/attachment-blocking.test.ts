@@ -119,6 +119,10 @@ describe('attachment stripping', () => {
     const stored = findStored(s.store, 'marker-strip')!;
     expect(stored.folder).toBe('inbox');
     expect(header(stored.text, 'X-Mxaudit-Attachments-Removed')).toBe('setup.exe, tools.zip/bin/run.exe');
+    expect(s.decisions.filter((d) => d.action === 'note').at(-1)).toMatchObject({
+      layer: 'attachment-blocking',
+      reason: 'stripped setup.exe: extension .exe; tools.zip/bin/run.exe: zip entry: extension .exe',
+    });
     expect(await partsOf(stored.text)).toEqual([
       [null, 'marker-strip'],
       ['setup.exe.removed.txt', 'This attachment (setup.exe) was removed by the mail gateway: executable content (extension .exe).\r\n'],

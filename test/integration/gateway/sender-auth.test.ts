@@ -61,7 +61,7 @@ let strict: Lab;
 beforeAll(async () => {
   dns = await startLabDns(zones);
   def = await lab({});
-  strict = await lab({ fail: 'tag', softfail: 'reject', ownDomainFromOutside: 'reject', tagHeader: 'X-Spoof-Check' });
+  strict = await lab({ fail: 'tag', softfail: 'reject', ownDomainFromOutside: 'reject', tagHeader: 'X-Spoof-Check', subjectPrefix: '*** CHECK SENDER *** ' });
 });
 afterAll(async () => {
   for (const l of [def, strict]) {
@@ -82,6 +82,7 @@ afterAll(async () => {
       'Received-SPF: pass (mxaudit: domain of friend@pass.example designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from=friend@pass.example; helo=client.example; identity=mailfrom;',
     );
     expect(headers.some((h) => h.startsWith('X-Mxaudit-Spoof-Warning:'))).toBe(false);
+    expect(headers.filter((h) => /^Subject:/i.test(h))).toEqual([expect.stringMatching(/^Subject: test /)]);
     expect(sessionOf(def, 'friend@pass.example').marks.spf).toEqual({ result: 'pass', domain: 'pass.example', identity: 'mailfrom' });
   });
 
@@ -119,7 +120,11 @@ afterAll(async () => {
     const headers = headerLines(storedMessage(def.store, 'alice@lab.test', 'marker-branch'));
     expect(headers).toContain('X-Mxaudit-Spoof-Warning: claims our domain branch.test but comes from outside (192.0.2.10)');
     expect(headers.find((h) => h.startsWith('Received-SPF:'))).toMatch(/^Received-SPF: neutral /);
-    expect(decisionsFor(def, 'carol@branch.test').map((d) => `${d.phase} ${d.layer} ${d.action}`)).toEqual(['connect gateway accept', 'mail gateway accept', 'rcpt gateway accept', 'data gateway accept']);
+    // The visible tag (the talk's option 1): swaks' default subject, prefixed once.
+    expect(headers.filter((h) => /^Subject:/i.test(h))).toEqual([expect.stringMatching(/^Subject: \[SPOOFED\] test /)]);
+    // Tagged, not decided: a note in the trace, then the gateway accepts.
+    expect(decisionsFor(def, 'carol@branch.test').map((d) => `${d.phase} ${d.layer} ${d.action}`)).toEqual(['connect gateway accept', 'mail gateway accept', 'rcpt gateway accept', 'data sender-auth note', 'data gateway accept']);
+    expect(decisionsFor(def, 'carol@branch.test')[3].reason).toBe('tagged: claims our domain branch.test but comes from outside (192.0.2.10), subject prefixed "[SPOOFED]"');
   });
 
   it('our own domain from an outside host our SPF record authorizes: not a spoof, no warning', async () => {
@@ -162,10 +167,12 @@ afterAll(async () => {
 (swaksAvailable ? describe : describe.skip)('sender-auth with swaks, configured actions', () => {
   const send = (...args: string[]) => swaks(strict.gw.port, ...args);
 
-  it('fail: tag puts the warning in the configured header', async () => {
-    const out = await send('--xclient-addr', OUTSIDE, '--from', 'ceo@fail.example', '--to', 'alice@lab.test', '--body', 'marker-failtag');
+  it('fail: tag puts the warning in the configured header and the configured subject prefix', async () => {
+    const out = await send('--xclient-addr', OUTSIDE, '--from', 'ceo@fail.example', '--to', 'alice@lab.test', '--header', 'Subject: Quarterly =?utf-8?q?r=C3=A9sults?=', '--body', 'marker-failtag');
     expect(out).toMatch(/<- +250 2\.0\.0 Message accepted/);
-    expect(headerLines(storedMessage(strict.store, 'alice@lab.test', 'marker-failtag'))).toContain('X-Spoof-Check: SPF fail: 192.0.2.10 is not a mail server of fail.example');
+    const headers = headerLines(storedMessage(strict.store, 'alice@lab.test', 'marker-failtag'));
+    expect(headers).toContain('X-Spoof-Check: SPF fail: 192.0.2.10 is not a mail server of fail.example');
+    expect(headers.filter((h) => /^Subject:/i.test(h))).toEqual(['Subject: *** CHECK SENDER *** Quarterly =?utf-8?q?r=C3=A9sults?=']);
   });
 
   it('softfail: reject gives 550 5.7.23', async () => {
@@ -192,6 +199,27 @@ describe('sender-auth with Python smtplib', () => {
   it('our own domain lab.test from outside fails our -all: 550 5.7.23', async () => {
     const [out] = await smtplibSend(def.gw.port, [{ from: 'alice@lab.test', to: ['bob@lab.test'], message: message('alice@lab.test', 'marker-py-own') }], OUTSIDE);
     expect(out).toEqual({ refused: { 'bob@lab.test': [550, '5.7.23 SPF validation failed: domain of alice@lab.test does not designate 192.0.2.10 as permitted sender'] } });
+  });
+
+  it('tags a folded Subject once, keeps the rest of the message byte for byte; subjectPrefix "" tags the header only', async () => {
+    const body = `marker-py-fold\r\n${'line of body text with trailing space \r\n'.repeat(3000)}.dot-start\r\nend\r\n`;
+    const raw = `From: news@soft.example\r\nSubject: a long subject\r\n folded here\r\nTo: alice@lab.test\r\n\r\n${body}`;
+    const [out] = await smtplibSend(def.gw.port, [{ from: 'news@soft.example', to: ['alice@lab.test'], message: raw }], OUTSIDE);
+    expect(out).toEqual({ refused: {} });
+    const stored = storedMessage(def.store, 'alice@lab.test', 'marker-py-fold');
+    expect(stored).toContain('\r\nSubject: [SPOOFED] a long subject\r\n folded here\r\nTo: alice@lab.test\r\n\r\n');
+    expect(stored.endsWith(`\r\n\r\n${body}`)).toBe(true);
+
+    const plain = await lab({ subjectPrefix: '' });
+    try {
+      await smtplibSend(plain.gw.port, [{ from: 'news@soft.example', to: ['alice@lab.test'], message: raw.replace('marker-py-fold', 'marker-py-plain') }], OUTSIDE);
+      const headers = headerLines(storedMessage(plain.store, 'alice@lab.test', 'marker-py-plain'));
+      expect(headers).toContain('Subject: a long subject folded here');
+      expect(headers.some((h) => h.startsWith('X-Mxaudit-Spoof-Warning: SPF softfail'))).toBe(true);
+    } finally {
+      await plain.gw.stop();
+      rmSync(plain.store, { recursive: true, force: true });
+    }
   });
 
   it('two transactions in one session: the second carries none of the first\'s headers', async () => {

@@ -57,6 +57,18 @@ const swaks = (...args: string[]) => swaksTo(t.gw.port, ...args);
     expect(stored.folder).toBe('junk');
     expect(header(stored.text, 'X-SCL')).toBe('6');
     expect(header(stored.text, 'X-Mxaudit-Spam-Rules')).toBe('MISSING_DATE=1, MISSING_MESSAGE_ID=1, FROM_NAME_OTHER_ADDRESS=2, SUBJECT_ALL_CAPS=1, HTML_ONLY=1');
+    // Filed, not decided: a note in the trace before the gateway's accept.
+    expect(t.decisions.slice(-2)).toMatchObject([
+      { layer: 'spam-filter', action: 'note', reason: 'SCL 6 (MISSING_DATE=1, MISSING_MESSAGE_ID=1, FROM_NAME_OTHER_ADDRESS=2, SUBJECT_ALL_CAPS=1, HTML_ONLY=1) at or above store threshold 4: filed as junk' },
+      { layer: 'gateway', action: 'accept' },
+    ]);
+  });
+
+  it('a tag before the subject is not shouting: "[SPOOFED] hello there" scores no SUBJECT_ALL_CAPS', async () => {
+    await swaks('--header', 'Subject: [SPOOFED] [LIST] hello there', '--body', 'marker-tagged-subject');
+    expect(header(findStored(t.store, 'marker-tagged-subject')!.text, 'X-Mxaudit-Spam-Rules')).not.toMatch(/SUBJECT_ALL_CAPS/);
+    await swaks('--header', 'Subject: [SPOOFED] HELLO THERE FRIEND', '--body', 'marker-shouting-subject');
+    expect(header(findStored(t.store, 'marker-shouting-subject')!.text, 'X-Mxaudit-Spam-Rules')).toMatch(/SUBJECT_ALL_CAPS=1/);
   });
 
   it('an outside client claiming our own domain scores FORGED_LOCAL_SENDER', async () => {
