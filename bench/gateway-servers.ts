@@ -105,6 +105,7 @@ export function gatewayConfig(ctx: ServerContext, storeDir: string): object {
     maxClients: 1000,
     // Haraka is configured without TLS too; smtp-source never issues STARTTLS.
     tls: { enabled: false },
+    directory: { users: [RCPT_KNOWN] },
     layers: {
       'connection-filter': {
         mode: ctx.scenario === 'reject-connect' ? 'connect' : 'rcpt',
@@ -117,7 +118,7 @@ export function gatewayConfig(ctx: ServerContext, storeDir: string): object {
       },
       // tarpitSeconds 0 and a huge harvestLimit: the RCPT-reject scenario measures throughput,
       // not the 5 s tarpit or the 421 after 20 unknown recipients.
-      'recipient-lookup': { directory: { users: [RCPT_KNOWN] }, tarpitSeconds: 0, harvestLimit: 10_000_000 },
+      'recipient-lookup': { tarpitSeconds: 0, harvestLimit: 10_000_000 },
     },
   };
 }

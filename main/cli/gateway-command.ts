@@ -106,15 +106,16 @@ async function startLabMode(config: Record<string, unknown>) {
   const dns = await startLabDns(labZones(hostname, domain, listen));
   // A small directory so the lab has somebody to deliver to; a config file may replace it.
   const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
+  const directory = { users: [`alice@${domain}`, `bob@${domain}`], groups };
   const layers = {
     // The lab block list lists documentation addresses, which public lists are never asked about.
     'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
-    'recipient-lookup': { directory: { users: [`alice@${domain}`, `bob@${domain}`], groups } },
-    // The restricted-groups layer has its own copy of the groups: without it all@ took mail from anyone.
-    'restricted-groups': { groups },
     ...(config.layers as object | undefined),
   };
-  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], ...config, layers, dns: [dns.server] } };
+  // Every connection takes the pregreet test, loopback included (the attack suite's early talker
+  // connects from it): on loopback a bot's bytes arrive within a millisecond, 200 ms is ample.
+  const earlyTalker = { greetWaitMs: 200, passTtlSeconds: 0, skipInternal: false };
+  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], directory, earlyTalker, ...config, layers, dns: [dns.server] } };
 }
 
 function parseListen(spec: string): { host: string; port: number } {

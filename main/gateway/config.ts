@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { layerRegistry } from './layer-registry.js';
 import type { LayerDefinition } from './define-layer.js';
+import { DirectorySchema, EMPTY_DIRECTORY } from './directory.js';
+import { EarlyTalkerSchema, EARLY_TALKER_DEFAULTS } from './connection/early-talker.js';
+import { RelayConfigSchema } from './relay/relay-config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each layer has its own option and state types
 export type LayerList = readonly LayerDefinition<any, any>[];
@@ -36,6 +39,25 @@ export const gatewayConfigSchema = (layers: LayerList) => z
      */
     commandTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
     maxClients: z.number().int().min(1).default(1000),
+    /** Pregreet test: a client that talks before the greeting (see connection/early-talker.ts). */
+    earlyTalker: EarlyTalkerSchema.default(EARLY_TALKER_DEFAULTS),
+    /**
+     * Per session, before it is ended with 421 (Postfix's smtpd_hard_error_limit and
+     * smtpd_junk_command_limit; smtp-server's fixed 10 unrecognized commands). The counts start
+     * over after each message delivered.
+     */
+    commandLimits: z
+      .object({
+        errors: z.number().int().min(1).max(10_000).default(20),
+        junkCommands: z.number().int().min(1).max(100_000).default(100),
+        unknownCommands: z.number().int().min(1).max(10_000).default(10),
+      })
+      .strict()
+      .default({ errors: 20, junkCommands: 100, unknownCommands: 10 }),
+    /** Our mailboxes, aliases and groups, for every layer that needs them (recipient lookup, restricted groups). */
+    directory: DirectorySchema.default(EMPTY_DIRECTORY),
+    /** Optional relay of accepted mail to a smart host, through a persistent queue (storeDir/.relay-queue). */
+    relay: RelayConfigSchema.optional(),
     /**
      * STARTTLS on every listener: the key and certificate files, or (when both are absent) a
      * self-signed certificate for `hostname` generated into storeDir/tls/ and reused while valid.
@@ -83,11 +105,28 @@ export function parseGatewayConfig(input: unknown, layers: LayerList = layerRegi
   if (unknownLayers.length) throw new GatewayConfigError(`layers.${unknownLayers[0]}: unknown layer; known: ${layerIds.join(', ')}`);
   const layerOptions = new Map<string, unknown>();
   for (const def of layers) {
-    const r = def.options.safeParse(config.layers[def.id] ?? undefined);
+    const r = def.options.safeParse(withDirectory(def, config.layers[def.id], config.directory));
     if (!r.success) throw new GatewayConfigError(describe(r.error.issues[0], ['layers', def.id]));
     layerOptions.set(def.id, r.data);
   }
   return { config, layerOptions };
+}
+
+/**
+ * A layer whose options have a `directory` gets the top-level one, unless its own options give
+ * one (older configs). Known by its schema: an object with that key, possibly with a default.
+ */
+function withDirectory(def: LayerList[number], raw: unknown, directory: unknown): unknown {
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) return raw;
+  const own = raw as Record<string, unknown> | undefined;
+  if (own?.directory !== undefined || !hasOptionKey(def.options, 'directory')) return raw;
+  return { ...own, directory };
+}
+
+function hasOptionKey(schema: z.ZodType, key: string): boolean {
+  let s: z.ZodType = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s instanceof z.ZodObject && key in s.shape;
 }
 
 function describe(issue: z.core.$ZodIssue, prefix: (string | number)[] = []): string {

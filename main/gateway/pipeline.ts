@@ -1,6 +1,7 @@
 // Runs one SMTP phase through the layers in configured order. The first layer that does not
 // say "continue" decides; "accept" ends the phase early (later layers are not asked). Every
-// decision is recorded in the session's trace and counted per layer.
+// decision is recorded in the session's trace and counted per layer. A layer that says
+// "continue" with a reason (it tagged the message, noted a result) leaves a note in the trace.
 import type { LayerContext, LayerDefinition, Phase, SpooledMessage, Verdict } from './define-layer.js';
 import { CONTINUE } from './define-layer.js';
 import { replyFor, replyLine, type Reply } from './reply-map.js';
@@ -37,7 +38,11 @@ export async function runPhase(env: PipelineEnv, session: GatewaySession, arg: P
     const hook = def.hooks[arg.phase];
     if (!hook) continue;
     const ctx: LayerContext<unknown> = { options, state, session, resolver: env.resolver, now: env.now, localDomains: env.localDomains };
+    const layerStarted = env.now();
     const v = await call(hook, ctx, arg);
+    if (v.action === 'continue' && v.reason) {
+      record(env, session, { phase: arg.phase, layer: def.id, action: 'note', reason: v.reason, reply: '', ms: Math.round(env.now() - layerStarted), subject: subjectOf(arg) });
+    }
     if (v.action !== 'continue') {
       verdict = v;
       layerId = def.id;
@@ -53,12 +58,20 @@ export async function runPhase(env: PipelineEnv, session: GatewaySession, arg: P
     reason: verdict.reason || 'no layer objected',
     reply: replyLine(reply),
     ms: Math.round(env.now() - started),
-    subject: arg.phase === 'mail' ? arg.from : arg.phase === 'rcpt' ? arg.to : undefined,
+    subject: subjectOf(arg),
   };
-  session.decisions.push(decision);
-  env.onDecision(session, decision);
+  record(env, session, decision);
   return { verdict, reply, decision };
 }
+
+/** Adds a decision (or note) to the session's trace and reports it. */
+export function record(env: Pick<PipelineEnv, 'onDecision'>, session: GatewaySession, d: Decision): void {
+  if (d.subject === undefined) delete d.subject;
+  session.decisions.push(d);
+  env.onDecision(session, d);
+}
+
+const subjectOf = (arg: PhaseArg) => (arg.phase === 'mail' ? arg.from : arg.phase === 'rcpt' ? arg.to : undefined);
 
 function call(hook: (...a: never[]) => Promise<Verdict> | Verdict, ctx: LayerContext<unknown>, arg: PhaseArg): Promise<Verdict> | Verdict {
   const h = hook as (ctx: LayerContext<unknown>, x?: unknown) => Promise<Verdict> | Verdict;

@@ -11,13 +11,16 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp
 import type { AddressInfo } from 'node:net';
 import { parseGatewayConfig, type GatewayConfig, type LayerList } from './config.js';
 import { layerRegistry } from './layer-registry.js';
-import { runPhase, type ConfiguredLayer, type PipelineEnv } from './pipeline.js';
-import { newSession, type Decision, type GatewaySession } from './session.js';
+import { record, runPhase, type ConfiguredLayer, type PipelineEnv } from './pipeline.js';
+import { newSession, type Decision, type DecisionPhase, type GatewaySession } from './session.js';
 import { cleanStoreLeftovers, storeMessage, type Folder } from './mail-store.js';
 import { watchCommandDeadline } from './connection/command-deadline.js';
+import { createSessionControl, type ControlReply, type EarlyTalk, type LimitKind, type SessionPolicy } from './connection/session-control.js';
+import { earlyTalkerGate } from './connection/early-talker.js';
 import type { Reply } from './reply-map.js';
 import type { Phase } from './define-layer.js';
 import { createSpooledMessage } from './content/spooled-message.js';
+import { startRelayQueue, type RelayQueue } from './relay/relay-queue.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
 import { gatewayTlsMaterial, type TlsMaterial } from './tls-cert.js';
 import { openDecisionLog, sessionLogLine, type DecisionLog } from './trace-log.js';
@@ -93,6 +96,13 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     ? await gatewayTlsMaterial({ storeDir: config.storeDir, hostname: config.hostname, key: config.tls.key, cert: config.tls.cert })
     : null;
   const log: DecisionLog | null = config.log ? await openDecisionLog(config.log) : null;
+  let relay: RelayQueue | null = null;
+  try {
+    relay = config.relay ? await startRelayQueue(config.relay, { queueDir: join(config.storeDir, '.relay-queue'), hostname: config.hostname }) : null;
+  } catch (err) {
+    await log?.close();
+    throw err;
+  }
 
   /** Our session for smtp-server's, following an XCLIENT address change. */
   const ours = (s: SMTPServerSession): GatewaySession => {
@@ -110,18 +120,68 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
   };
 
   const fail = (reply: Reply) => Object.assign(new Error(`${reply.enhanced} ${reply.text}`), { responseCode: reply.code });
+  const controlReply = (r: Reply): ControlReply => ({ code: r.code, text: [r.enhanced, r.text].filter(Boolean).join(' ') });
 
-  /** Runs a phase; resolves with the reply error to send, or null to go on. */
-  const decide = async (g: GatewaySession, phase: Exclude<Phase, 'data'>, value: string): Promise<Error | null> => {
+  /**
+   * Runs a phase; resolves with the reply to refuse with, or null to go on. A refused connect
+   * phase (also the one XCLIENT's new client gets) refuses the whole session: 503 to whatever
+   * follows, until QUIT.
+   */
+  const decide = async (s: SMTPServerSession, g: GatewaySession, phase: Exclude<Phase, 'data'>, value: string): Promise<Reply | null> => {
     if (g.marks.connectPending) {
       g.marks.connectPending = false;
       const c = await runPhase(env, g, { phase: 'connect' });
-      if (c.verdict.action !== 'continue' && c.verdict.action !== 'accept') return fail(c.reply);
+      if (c.verdict.action !== 'continue' && c.verdict.action !== 'accept') {
+        if (c.reply.code >= 500) control.refuse(s, controlReply(c.reply));
+        return c.reply;
+      }
     }
     const arg = phase === 'connect' ? { phase } : phase === 'helo' ? { phase, name: value } : phase === 'mail' ? { phase, from: value } : { phase, to: value };
     const out = await runPhase(env, g, arg as Parameters<typeof runPhase>[2]);
-    return out.verdict.action === 'continue' || out.verdict.action === 'accept' ? null : fail(out.reply);
+    if (out.verdict.action === 'continue' || out.verdict.action === 'accept') return null;
+    if (phase === 'connect' && out.reply.code >= 500) control.refuse(s, controlReply(out.reply));
+    return out.reply;
   };
+
+  // The listener's own rules (pregreet test, command limits): decided here, traced as 'listener'.
+  const gate = earlyTalkerGate(config.earlyTalker, config.internalNetworks);
+  const listenerDecision = (s: SMTPServerSession, phase: DecisionPhase, action: Decision['action'], reason: string, reply: ControlReply | null) => {
+    const g = ours(s);
+    record(env, g, { phase, layer: 'listener', action, reason, reply: reply ? `${reply.code} ${reply.text}` : '', ms: 0 });
+  };
+  const EARLY_REPLIES: Record<'disconnect' | 'reject', ControlReply> = {
+    disconnect: { code: 421, text: '4.7.0 You talk too soon: command sent before the greeting, closing connection' },
+    reject: { code: 554, text: '5.5.1 Protocol error: command sent before the greeting' },
+  };
+  const LIMIT_REPLIES: Record<LimitKind, ControlReply> = {
+    errors: { code: 421, text: '4.7.0 Too many errors, closing connection' },
+    junk: { code: 421, text: '4.7.0 Too many junk commands, closing connection' },
+    unknown: { code: 421, text: '4.7.0 Too many unrecognized commands, closing connection' },
+  };
+  const PHASE_OF: Record<string, DecisionPhase> = { HELO: 'helo', EHLO: 'helo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data' };
+  const policy: SessionPolicy = {
+    greetWaitMs: (peer) => gate.greetWaitMs(peer),
+    greeting(s, talk: EarlyTalk | null, waited) {
+      if (!talk) {
+        if (waited) gate.passed(s.remoteAddress);
+        return null;
+      }
+      const action = config.earlyTalker.action;
+      const reply = action === 'ignore' ? null : EARLY_REPLIES[action];
+      const reason = `early talker: sent ${JSON.stringify(talk.sample.slice(0, 60))} ${talk.afterMs} ms after connecting, before the greeting`;
+      listenerDecision(s, 'connect', action === 'ignore' ? 'note' : action, reason, reply);
+      return reply;
+    },
+    limits: config.commandLimits,
+    limitReached(s, kind, command) {
+      const reply = LIMIT_REPLIES[kind];
+      const limit = kind === 'errors' ? config.commandLimits.errors : kind === 'junk' ? config.commandLimits.junkCommands : config.commandLimits.unknownCommands;
+      const what = kind === 'errors' ? 'error replies' : kind === 'junk' ? 'junk commands (NOOP, RSET, VRFY...)' : 'unrecognized commands';
+      listenerDecision(s, PHASE_OF[command.split(' ', 1)[0].toUpperCase()] ?? 'command', 'disconnect', `${kind === 'errors' ? limit : `more than ${limit - (kind === 'unknown' ? 1 : 0)}`} ${what} in this session`, reply);
+      return reply;
+    },
+  };
+  const control = createSessionControl(policy);
 
   const users = new Map((config.submission?.users ?? []).map((u) => [u.username, digest(u.password)]));
 
@@ -171,7 +231,9 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         // Submission: no AUTH in EHLO nor accepted until STARTTLS (onSecure lifts this).
         if (submission) session.disabledCommands = ['AUTH'];
         const g = ours(session);
-        decide(g, 'connect', '').then((e) => cb(e), (err) => cb(err));
+        // A 5xx refusal is sent as the greeting by the session control, which then answers 503
+        // until QUIT (RFC 5321 3.1); a 421 is sent and the connection closed.
+        decide(session, g, 'connect', '').then((r) => cb(r && r.code < 500 ? fail(r) : null), (err) => cb(err));
       },
       onMailFrom(address, session, cb) {
         if (submission && !session.secure) return cb(Object.assign(new Error('5.7.0 Must issue a STARTTLS command first'), { responseCode: 530 }));
@@ -181,13 +243,13 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         g.recipients = [];
         g.addHeaders = [];
         g.marks = { connectPending: g.marks.connectPending };
-        decide(g, 'mail', address.address).then((e) => cb(e), (err) => cb(err));
+        decide(session, g, 'mail', address.address).then((r) => cb(r && fail(r)), (err) => cb(err));
       },
       onRcptTo(address, session, cb) {
         const g = ours(session);
-        decide(g, 'rcpt', address.address).then((e) => {
-          if (!e) g.recipients.push(address.address);
-          cb(e);
+        decide(session, g, 'rcpt', address.address).then((r) => {
+          if (!r) g.recipients.push(address.address);
+          cb(r && fail(r));
         }, (err) => cb(err));
       },
       onData(stream, session, cb) {
@@ -209,6 +271,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     });
     // A failed TLS handshake or a reset socket must never take the gateway down.
     server.on('error', () => {});
+    control.install(server);
     return server;
   };
 
@@ -239,6 +302,8 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       const folder = (g.marks.folder as Folder | undefined) ?? 'inbox';
       const header = [`Received: from ${g.helo ?? 'unknown'} ([${g.remoteAddress}]) by ${config.hostname} (mxaudit gateway) id ${g.id}; ${new Date().toUTCString()}`, ...g.addHeaders, ''].join('\r\n');
       const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool);
+      // Handed to the smart host's queue (durable) before the 250; quarantined mail stays here.
+      if (relay && folder !== 'quarantine') await relay.enqueue({ id: stored.id, from: g.mailFrom ?? '', recipients: [...g.recipients], file: stored.paths[0] });
       events.emit('stored', g, stored.paths);
       return { ...out.reply, text: `${out.reply.text}: queued as ${stored.id}` };
     } finally {
@@ -269,6 +334,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     if (submissionServer) subAddr = await listen(submissionServer, config.submission!.listen);
   } catch (err) {
     await close(server, 0).catch(() => {});
+    await relay?.stop();
     await log?.close();
     throw err;
   }
@@ -299,6 +365,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         // finish (their log lines and close hooks) before closing the log.
         for (const t0 = Date.now(); started.size > 0 && Date.now() - t0 < 2000; ) await new Promise((r) => setTimeout(r, 10));
         deadline.stop();
+        await relay?.stop();
         await log?.close();
       })();
       return stopping;

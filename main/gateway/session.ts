@@ -1,13 +1,22 @@
 // What the gateway knows of one SMTP session, and the decision trace it leaves behind.
 import type { Phase, VerdictAction } from './define-layer.js';
 
+/** A phase of the layers, or 'command' for the listener's own limits on other commands. */
+export type DecisionPhase = Phase | 'command';
+
+/**
+ * A verdict, or 'note': a layer that let the phase go on but had something to say (a tag it
+ * added, a result later layers use), recorded in the trace without deciding anything.
+ */
+export type DecisionAction = VerdictAction | 'note';
+
 export interface Decision {
-  phase: Phase;
-  /** Layer that decided, or 'gateway' when every layer let it through. */
+  phase: DecisionPhase;
+  /** Layer that decided (or noted), 'listener' for the SMTP listener's own rules, or 'gateway' when every layer let it through. */
   layer: string;
-  action: VerdictAction;
+  action: DecisionAction;
   reason: string;
-  /** The reply sent, e.g. "550 5.1.1 User unknown". */
+  /** The reply sent, e.g. "550 5.1.1 User unknown"; empty for a note. */
   reply: string;
   /** Time the layers took, delays included. */
   ms: number;

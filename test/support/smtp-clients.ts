@@ -64,3 +64,31 @@ export function storedMessage(storeDir: string, rcpt: string, marker: string): s
 
 /** Header fields of a stored message, unfolded, in order. */
 export const headerLines = (message: string): string[] => message.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+
+// One raw dialogue with smtplib's own reply parser: the greeting, then each command's reply (or
+// null once the server closed), from an optional source address. smtplib.SMTP.connect() would
+// give up at a non-220 greeting; this reads it with getreply() and carries on, as a client must
+// to see what a refused session answers.
+const DIALOGUE = `
+import json, smtplib, socket, sys
+spec = json.loads(sys.argv[1])
+s = smtplib.SMTP(local_hostname='client.example', timeout=20)
+src = (spec['source'], 0) if spec.get('source') else None
+s.sock = socket.create_connection(('127.0.0.1', spec['port']), 20, src)
+s.file = None
+out = []
+try:
+    out.append(list(s.getreply()))
+    for cmd in spec['commands']:
+        verb, _, arg = cmd.partition(' ')
+        out.append(list(s.docmd(verb, arg)))
+except smtplib.SMTPServerDisconnected:
+    out.append(None)
+print(json.dumps([[r[0], r[1].decode('latin-1')] if r else None for r in out]))
+`;
+
+/** [code, text] per reply: the greeting first, then one per command; null once the server closed. */
+export async function smtplibDialogue(port: number, commands: string[], source?: string): Promise<([number, string] | null)[]> {
+  const { stdout } = await run('python3', ['-c', DIALOGUE, JSON.stringify({ port, commands, source })]);
+  return JSON.parse(stdout) as ([number, string] | null)[];
+}

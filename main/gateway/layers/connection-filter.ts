@@ -1,8 +1,8 @@
 // Connection filtering (the talk, Exchange 2003): several DNS block lists with a weight and a
 // reply each, a threshold, an allow list, self-tested lists (RFC 5782), and per-IP connection
 // limits (421 4.7.0). A listed client is refused at RCPT by default, so it can still reach
-// postmaster, or instead of the banner (554) in connect mode. Internal and authenticated
-// clients are never filtered.
+// postmaster, or instead of the banner (554) in connect mode, after which the listener answers
+// 503 to every command until QUIT (server.ts). Internal and authenticated clients are never filtered.
 import net from 'node:net';
 import { defineLayer, CONTINUE, type LayerContext, type Verdict } from '../define-layer.js';
 import type { GatewaySession } from '../session.js';
@@ -20,8 +20,6 @@ export interface ConnectionFilterState {
   clients: ClientCounters;
   /** The block list score of a session, asked once however many recipients follow. */
   scores: WeakMap<GatewaySession, Promise<DnsblScore | null>>;
-  /** Refused in connect mode yet still connected (XCLIENT): RFC 5321 3.1 wants 503 to what follows. */
-  refused: WeakSet<GatewaySession>;
 }
 
 type Ctx = LayerContext<ConnectionFilterOptions, ConnectionFilterState>;
@@ -71,7 +69,7 @@ export default defineLayer({
   id: 'connection-filter',
   title: 'Connection filtering (block lists, allow list, per-IP limits)',
   options: ConnectionFilterOptions,
-  init: (o): ConnectionFilterState => ({ allow: allowList(o.allow), health: newHealthState(), clients: newClientCounters(), scores: new WeakMap(), refused: new WeakSet() }),
+  init: (o): ConnectionFilterState => ({ allow: allowList(o.allow), health: newHealthState(), clients: newClientCounters(), scores: new WeakMap() }),
   hooks: {
     async connect(ctx): Promise<Verdict> {
       const ip = ctx.session.remoteAddress;
@@ -85,15 +83,10 @@ export default defineLayer({
       if (o.mode !== 'connect') return CONTINUE;
       const s = await scoreOf(ctx);
       if (!s?.refusal) return CONTINUE;
-      ctx.state.refused.add(ctx.session);
       const r = fillTemplate(s.refusal, ip);
       // At connect the only refusals are 554 and 421 (RFC 5321 3.1, 4.2.5).
       const permanent = r.code >= 500;
       return { action: permanent ? 'reject' : 'tempfail', code: permanent ? 554 : 421, enhanced: r.enhanced, text: r.text, reason: describeScore(ip, s, o.threshold) };
-    },
-    mail(ctx): Verdict {
-      if (!ctx.state.refused.has(ctx.session)) return CONTINUE;
-      return { action: 'reject', code: 503, enhanced: '5.5.1', text: 'Bad sequence of commands: connection refused', reason: 'client refused at connect' };
     },
     async rcpt(ctx, to): Promise<Verdict> {
       if (ctx.options.mode !== 'rcpt' || exempt(ctx) || excepted(to, ctx.options.exceptRecipients, ctx.localDomains)) return CONTINUE;

@@ -4,21 +4,27 @@
 import { z } from 'zod';
 import { defineLayer, CONTINUE, type Verdict } from '../define-layer.js';
 import { normalizeAddress } from '../address.js';
-import { DirectorySchema } from './recipient-lookup.js';
+import { DirectorySchema, EMPTY_DIRECTORY, GroupsSchema, indexDirectory } from '../directory.js';
 
-// Options are per layer, so the groups repeat recipient-lookup's directory.groups, in its shape.
-const Options = z.object({ groups: DirectorySchema.shape.groups }).strict().default({ groups: {} });
+const Options = z
+  .object({
+    /** The gateway's top-level directory (config.ts passes it in). */
+    directory: DirectorySchema.default(EMPTY_DIRECTORY),
+    /** Older configs: the groups repeated here; when given, they are used instead of the directory's. */
+    groups: GroupsSchema.optional(),
+  })
+  .strict()
+  .default({ directory: EMPTY_DIRECTORY });
 
 export default defineLayer({
   id: 'restricted-groups',
   title: 'Restricted distribution groups',
   options: Options,
+  init: (o) => indexDirectory({ ...o.directory, groups: o.groups ?? o.directory.groups }),
   hooks: {
     rcpt(ctx, to): Verdict {
       if (ctx.session.internal || ctx.session.authenticated) return CONTINUE;
-      const a = normalizeAddress(to);
-      const restricted = Object.entries(ctx.options.groups).some(([group, g]) => g.restricted && normalizeAddress(group) === a);
-      if (!restricted) return CONTINUE;
+      if (!ctx.state.restrictedGroups.has(normalizeAddress(to))) return CONTINUE;
       return { action: 'reject', code: 550, enhanced: '5.7.1', text: `<${to}>: Restricted distribution group, only internal or authenticated senders`, reason: `restricted group <${to}> from an outside, unauthenticated sender (${ctx.session.remoteAddress})` };
     },
   },

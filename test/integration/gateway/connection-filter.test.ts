@@ -13,7 +13,7 @@ import type { Decision, GatewaySession } from '../../../main/gateway/session.js'
 import { createResolver } from '../../../main/net/resolver.js';
 import { dnsblQueryName } from '../../../main/dns/dnsbl/address.js';
 import { startLabDns, type LabDnsServer, type ZoneData } from '../../support/lab-dns.js';
-import { swaks as swaksTo, swaksAvailable } from '../../support/smtp-clients.js';
+import { smtplibDialogue, swaks as swaksTo, swaksAvailable } from '../../support/smtp-clients.js';
 
 const selfTesting = (zone: string): ZoneData => ({ [dnsblQueryName('127.0.0.2', zone)]: { A: ['127.0.0.2'] } });
 const listing = (ip: string, zone: string, code = '127.0.0.2'): ZoneData => ({ [dnsblQueryName(ip, zone)]: { A: [code] } });
@@ -172,13 +172,19 @@ async function until(condition: () => boolean): Promise<void> {
   });
   afterAll(() => g.gw.stop());
 
-  it('a listed client gets 554 instead of the banner and is disconnected', async () => {
+  it('a listed client gets 554 instead of the banner, then 503 to every command until QUIT (RFC 5321 3.1)', async () => {
     const out = await swaks(g.gw, '--local-interface', '127.0.0.66', '--from', 'x@example.org', '--to', 'alice@lab.test');
     expect(out).toContain('<** 554 5.7.1 E-mail rejected because 127.0.0.66 is listed by bl.lab.test. See https://bl.lab.test/lookup\n');
     expect(g.decisions.find((d) => d.phase === 'connect' && d.layer === 'connection-filter')).toMatchObject({ action: 'reject', reply: '554 5.7.1 E-mail rejected because 127.0.0.66 is listed by bl.lab.test. See https://bl.lab.test/lookup' });
-    const c = await rawClient(g.gw, '127.0.0.66');
-    expect(await c.reply()).toMatch(/^554 5\.7\.1 E-mail rejected/);
-    expect(await c.reply()).toBeNull();
+    // Python's smtplib reading every reply: the session stays open, refused, until QUIT.
+    const replies = await smtplibDialogue(g.gw.port, ['EHLO client.example', 'MAIL FROM:<x@example.org>', 'RCPT TO:<alice@lab.test>', 'DATA', 'NOOP', 'RSET', 'XCLIENT ADDR=192.0.2.10', 'QUIT', 'NOOP'], '127.0.0.66');
+    const refused: [number, string] = [503, '5.5.1 Bad sequence of commands: the session was refused, send QUIT'];
+    expect(replies).toEqual([
+      [554, '5.7.1 E-mail rejected because 127.0.0.66 is listed by bl.lab.test. See https://bl.lab.test/lookup'],
+      refused, refused, refused, refused, refused, refused, refused,
+      [221, 'Bye'],
+      null,
+    ]);
   });
 
   it('a clean client gets the banner and delivers', async () => {
@@ -194,8 +200,9 @@ async function until(condition: () => boolean): Promise<void> {
     await c.send('XCLIENT ADDR=192.0.2.66');
     await c.send('EHLO client.example');
     expect(await c.send('MAIL FROM:<x@example.org>')).toBe('554 5.7.1 E-mail rejected because 192.0.2.66 is listed by bl.lab.test. See https://bl.lab.test/lookup');
-    expect(await c.send('MAIL FROM:<x@example.org>')).toBe('503 5.5.1 Bad sequence of commands: connection refused');
+    expect(await c.send('MAIL FROM:<x@example.org>')).toBe('503 5.5.1 Bad sequence of commands: the session was refused, send QUIT');
     expect(await c.send('RCPT TO:<alice@lab.test>')).toMatch(/^503 /);
+    expect(await c.send('EHLO client.example')).toMatch(/^503 /);
     expect(await c.send('QUIT')).toMatch(/^221 /);
   });
 });

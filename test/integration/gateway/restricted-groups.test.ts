@@ -1,5 +1,6 @@
 // The restricted-groups layer in a real gateway, driven by swaks and Python's smtplib: outside
 // senders get 550 5.7.1 for a restricted group, internal ones reach it, open groups stay open.
+// The groups come from the top-level directory, shared with recipient lookup.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,9 @@ beforeAll(async () => {
       storeDir: store,
       xclientPeers: ['127.0.0.1'],
       order: ['sender-recipient-filter', 'protocol-hygiene', 'recipient-lookup', 'restricted-groups'],
-      layers: {
-        'recipient-lookup': { directory: { users: ['alice@lab.test', 'bob@lab.test'], groups }, tarpitSeconds: 0 },
-        'restricted-groups': { groups },
-      },
+      // One directory for both layers (config.ts hands it to each).
+      directory: { users: ['alice@lab.test', 'bob@lab.test'], groups },
+      layers: { 'recipient-lookup': { tarpitSeconds: 0 } },
     },
     { resolver: createResolver([dns.server]) },
   );
