@@ -50,7 +50,9 @@ export function compareAssessments(target: Assessment, reference: Assessment): C
       const show = (a: Assessment, o: CheckOutcome, ids: string[]) => (o.concluded ? (kf.show(a, ids) ?? (ids.length ? ids.join(', ') : 'ok')) : describe(o));
       const base = { checkId, fact: kf.fact, target: show(target, t, tIds), reference: show(reference, r, rIds) };
       if (!t.concluded || !r.concluded) {
-        rows.push({ ...base, verdict: 'not-comparable', findingIds: [], note: notComparable(t, r) });
+        // Both sides skipped for the same reason: the same outcome, with nothing to compare.
+        const alike = t.status === r.status && t.reason === r.reason;
+        rows.push({ ...base, verdict: alike ? 'same' : 'not-comparable', findingIds: [], ...(alike ? {} : { note: notComparable(t, r) }) });
         continue;
       }
       const diff = score(tBad) - score(rBad);

@@ -56,8 +56,8 @@ export const keyFacts: KeyFact[] = [
       return `${r.acceptAll ? 'accepted' : 'refused'}${code(r.unknownReply) ? ` (${code(r.unknownReply)})` : ''}`;
     },
   },
-  { checkId: 'recipients', fact: 'recipients.vrfy', findings: ['smtp.vrfy-enabled'], show: flag('VRFY answers', 'VRFY refused', (a) => facts(a).recipients?.vrfy) },
-  { checkId: 'recipients', fact: 'recipients.expn', findings: ['smtp.expn-enabled'], show: flag('EXPN answers', 'EXPN refused', (a) => facts(a).recipients?.expn) },
+  { checkId: 'recipients', fact: 'recipients.vrfy', findings: ['smtp.vrfy-enabled'], show: flag('VRFY confirms users', 'VRFY confirms nothing', (a) => facts(a).recipients?.vrfy) },
+  { checkId: 'recipients', fact: 'recipients.expn', findings: ['smtp.expn-enabled'], show: flag('EXPN expands lists', 'EXPN expands nothing', (a) => facts(a).recipients?.expn) },
   { checkId: 'recipients', fact: 'recipients.postmaster', findings: ['smtp.postmaster-rejected'], show: flag('postmaster refused', 'postmaster accepted', (a) => facts(a).recipients?.postmasterReply) },
   { checkId: 'recipients', fact: 'recipients.nullSender', findings: ['smtp.null-sender-rejected'], show: flag('null sender refused', 'null sender accepted', (a) => facts(a).recipients?.nullSenderReply) },
   {
