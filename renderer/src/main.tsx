@@ -1,5 +1,6 @@
-// Renderer entry. The screens arrive with the desktop-app issue.
+// Renderer entry.
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(<App />);
