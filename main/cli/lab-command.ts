@@ -94,7 +94,11 @@ export async function labCommand(argv: string[], io: CliIo): Promise<number> {
     const written = await writeReports(assessment, targets, { meta: { engagement: 'mxaudit lab: reference gateway' }, onProgress: (m) => progress(`  report: ${m}`) });
     io.out(summary(assessment, [...written, ...(trafficFile ? [trafficFile] : [])], performance.now() - t0));
     if (trafficText) io.out(`\n${trafficText}`);
-    if (values.keep) await keepRunning(lab, io);
+    if (values.keep) {
+      // While it stays up, every decision of the gateway is shown, as `mxaudit gateway` does.
+      if (!values.quiet) lab.gateway.events.on('decision', (s, d) => io.err(`${s.id} ${s.remoteAddress} ${d.phase}${d.subject ? ` <${visible(d.subject, 200)}>` : ''}: ${d.layer} ${d.action} (${visible(d.reason, 300)}) -> ${d.reply} [${d.ms} ms]`));
+      await keepRunning(lab, io);
+    }
     return 0;
   } finally {
     await lab.stop();

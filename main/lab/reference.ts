@@ -24,10 +24,19 @@ export function labProbeOptions(lab: Lab, overrides: Partial<ProbeOptions> = {})
   });
 }
 
-export async function probeLab(lab: Lab, opts: { signal?: AbortSignal; onProgress?: (p: ProbeProgress) => void; options?: Partial<ProbeOptions> } = {}): Promise<Assessment> {
+export interface ProbeLabOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ProbeProgress) => void;
+  options?: Partial<ProbeOptions>;
+  /** Check ids or categories; every check when absent. */
+  checks?: string[];
+}
+
+export async function probeLab(lab: Lab, opts: ProbeLabOptions = {}): Promise<Assessment> {
   const { unreachable: _unreachable, ...assessment } = await runProbe({
     targets: [{ host: lab.hostname, port: lab.gateway.port }],
     domain: lab.domain,
+    checks: opts.checks,
     options: labProbeOptions(lab, opts.options),
     resolver: lab.resolver,
     signal: opts.signal,

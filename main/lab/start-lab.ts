@@ -12,6 +12,7 @@ import { makeLabPki, type LabPki } from './lab-pki.js';
 import { startPolicyServer, type PolicyServer } from './mta-sts-server.js';
 import { mtaStsPolicy, referenceZones } from './reference-zones.js';
 import { lateResolver } from './late-resolver.js';
+import type { ZoneData } from '../dns/zone-data.js';
 
 export const LAB_HOSTNAME = 'mx.lab.test';
 export const LAB_DOMAIN = 'lab.test';
@@ -31,6 +32,8 @@ export interface LabOptions {
   gateway?: Record<string, unknown>;
   /** Working directory (store, certificates); a temporary one, removed by stop(), when absent. */
   dir?: string;
+  /** Changes the lab zones before the DNS server starts (tests of a broken lab). */
+  editZones?: (zones: ZoneData) => ZoneData;
 }
 
 export interface Lab {
@@ -65,7 +68,8 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
     const gateway = await startGateway(labGatewayConfig(address, dir, pki, o), { resolver: late.resolver });
     stops.push(() => gateway.stop(0));
     const stsId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const zones = referenceZones({ hostname: LAB_HOSTNAME, domain: LAB_DOMAIN, address, smtpPort: gateway.port, spkiSha256: pki.spkiSha256, stsId });
+    const standard = referenceZones({ hostname: LAB_HOSTNAME, domain: LAB_DOMAIN, address, smtpPort: gateway.port, spkiSha256: pki.spkiSha256, stsId });
+    const zones = o.editZones ? o.editZones(standard) : standard;
     const dns = await startLabDns(zones, { address, port: o.dnsPort });
     stops.push(() => dns.stop());
     late.attach(createResolver([dns.server]));
