@@ -12,7 +12,7 @@ import { formatTrafficStats } from '../lab/traffic-table.js';
 import { writeReports } from '../report/write-reports.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { visible } from '../../shared/visible-text.js';
-import type { CliIo } from './io.js';
+import { UsageError, type CliIo } from './io.js';
 
 export const labHelp = `Usage: mxaudit lab [--out DIR] [--keep] [--traffic] [--pdf FILE] [--html FILE] [--csv FILE] [-q]
 
@@ -56,7 +56,9 @@ export async function labCommand(argv: string[], io: CliIo): Promise<number> {
   const t0 = performance.now();
   const outDir = resolve(values.out ?? 'mxaudit-lab');
   const progress = (line: string) => !values.quiet && io.err(line);
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`--out ${visible(outDir, 300)}: cannot create the folder: ${err.code ?? err.message}`);
+  });
   progress('mxaudit lab: starting the reference gateway, lab DNS, CA and MTA-STS host on loopback...');
   const lab = await startLab();
   try {

@@ -1,7 +1,7 @@
 // `mxaudit lab` as a user runs it: the built CLI in a child process. It writes the files,
 // exits 0, and leaves no listening port behind; with --keep it stays up until Ctrl-C.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,5 +88,9 @@ describe('mxaudit lab (CLI)', () => {
     const bad = await mxaudit(['lab', '--bogus']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown option '--bogus'/);
+    writeFileSync(join(work, 'a-file'), 'x');
+    const out = await mxaudit(['lab', '--out', 'a-file/reports']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--out .*a-file\/reports: cannot create the folder: ENOTDIR/);
   });
 });
