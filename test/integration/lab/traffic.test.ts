@@ -3,7 +3,7 @@
 // traffic is decided by the layer meant for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../main/lab/start-lab.js';
-import { reconcile, runTraffic, type TrafficResult } from '../../../main/lab/traffic.js';
+import { reconcile, runTraffic, trafficKinds, type TrafficResult } from '../../../main/lab/traffic.js';
 import { formatTrafficStats } from '../../../main/lab/traffic-table.js';
 
 describe('lab traffic generator', () => {
@@ -62,6 +62,15 @@ describe('lab traffic generator', () => {
       else expect(a.code, `${a.kind}: ${a.reply}`).toBeGreaterThanOrEqual(400);
     }
   });
+
+  const none = Object.fromEntries(trafficKinds.map((k) => [k, 0]));
+  it("without the gateway's events (any target), outcomes come from the replies alone and still add up", async () => {
+    const r = await runTraffic({ host: lab.gateway.host, port: lab.gateway.port }, { domain: lab.domain, users: lab.users, mix: { ...none, legitimate: 2, relay: 1, harvest: 2 } });
+    expect(Object.keys(r.stats.outcomes).sort()).toEqual(['accepted', 'refused:unknown layer']);
+    expect(r.stats.outcomes.accepted).toBe(2);
+    expect(r.stats.attempts).toBe(r.attempts.length);
+    for (const a of r.attempts) expect(a.outcome).toBe(a.code !== null && a.code < 400 ? 'accepted' : 'refused:unknown layer');
+  }, 60_000);
 
   it('prints the statistics per layer', () => {
     const text = formatTrafficStats(result.stats);
