@@ -85,7 +85,9 @@ function labGatewayConfig(address: string, dir: string, pki: LabPki, o: LabOptio
   const groups = { [LAB_GROUP]: { members: LAB_USERS, restricted: true } };
   const extra = o.gateway ?? {};
   const layers = {
-    'connection-filter': { providers: [{ zone: LAB_BLOCK_LIST, info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
+    // The XCLIENT peer is a front proxy: the clients it presents are filtered and rate-limited,
+    // not the proxy itself (else a probe plus --traffic would pass 60 connections a minute).
+    'connection-filter': { providers: [{ zone: LAB_BLOCK_LIST, info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true, allow: [address] },
     'recipient-lookup': { directory: { users: LAB_USERS, groups } },
     'restricted-groups': { groups },
     ...(extra.layers as object | undefined),
