@@ -8,9 +8,14 @@ export function formatTrafficStats(s: TrafficStats): string {
   const width = String(s.attempts).length;
   const pct = (n: number) => (s.attempts ? `${((100 * n) / s.attempts).toFixed(1).padStart(5)} %` : '');
   const line = (n: number, label: string) => `  ${String(n).padStart(width)}  ${pct(n)}  ${label}`;
-  const out = [`Traffic: ${s.attempts} attempts in ${(s.durationMs / 1000).toFixed(1)} s`];
-  const refused = Object.entries(s.refusedBy).sort((a, b) => b[1] - a[1]);
-  for (const [layer, n] of refused) out.push(line(n, `refused by ${layer === 'listener' ? 'the SMTP listener (its own limits)' : layer}`));
+  const delivered = s.outcomes.delivered ?? 0;
+  const refused = Object.values(s.refusedBy).reduce((a, b) => a + b, 0);
+  const out = [
+    `Traffic: ${s.attempts} attempts in ${(s.durationMs / 1000).toFixed(1)} s`,
+    // The talk's one-day figure: "out of 50,000,000+ submission attempts only about 1,500,000 were legitimate".
+    `  out of ${s.attempts} submission attempts, ${delivered} reached an inbox and ${refused} were refused`,
+  ];
+  for (const [layer, n] of Object.entries(s.refusedBy).sort((a, b) => b[1] - a[1])) out.push(line(n, `refused by ${layer === 'listener' ? 'the SMTP listener (its own limits)' : layer}`));
   for (const o of ['delivered', 'junked', 'quarantined', 'dropped', 'error']) if (s.outcomes[o]) out.push(line(s.outcomes[o], LABELS[o]));
   out.push('', 'By kind of traffic:');
   for (const [kind, outcomes] of Object.entries(s.byKind)) {

@@ -77,5 +77,6 @@ describe('lab traffic generator', () => {
     expect(text).toMatch(new RegExp(`^Traffic: ${result.stats.attempts} attempts`));
     expect(text).toMatch(/\b8\s+\S+ %\s+delivered to the inbox/);
     expect(text).toMatch(/refused by recipient-lookup/);
+    expect(text).toMatch(new RegExp(`out of ${result.stats.attempts} submission attempts, 8 reached an inbox and ${result.stats.attempts - 10} were refused`));
   });
 });
