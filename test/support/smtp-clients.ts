@@ -80,6 +80,9 @@ out = []
 try:
     out.append(list(s.getreply()))
     for cmd in spec['commands']:
+        if isinstance(cmd, dict):
+            out.append(list(s.data(cmd['data'].encode('latin-1'))))
+            continue
         verb, _, arg = cmd.partition(' ')
         out.append(list(s.docmd(verb, arg)))
 except smtplib.SMTPServerDisconnected:
@@ -87,8 +90,11 @@ except smtplib.SMTPServerDisconnected:
 print(json.dumps([[r[0], r[1].decode('latin-1')] if r else None for r in out]))
 `;
 
-/** [code, text] per reply: the greeting first, then one per command; null once the server closed. */
-export async function smtplibDialogue(port: number, commands: string[], source?: string): Promise<([number, string] | null)[]> {
+/**
+ * [code, text] per reply: the greeting first, then one per command; null once the server closed.
+ * A `{ data }` command is a whole DATA exchange with smtplib's data() (its final reply).
+ */
+export async function smtplibDialogue(port: number, commands: (string | { data: string })[], source?: string): Promise<([number, string] | null)[]> {
   const { stdout } = await run('python3', ['-c', DIALOGUE, JSON.stringify({ port, commands, source })]);
   return JSON.parse(stdout) as ([number, string] | null)[];
 }

@@ -37,9 +37,10 @@ export class RawSmtp {
     );
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RawSmtp> {
+  /** `localAddress`: the source address to bind (e.g. 127.0.0.9, an outside client on loopback). */
+  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawSmtp> {
     return new Promise((ok, fail) => {
-      const s = net.connect({ port, host }, () => ok(new RawSmtp(s)));
+      const s = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) }, () => ok(new RawSmtp(s)));
       s.once('error', fail);
     });
   }

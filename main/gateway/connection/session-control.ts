@@ -2,9 +2,10 @@
 // before every greeting (capping one-message-per-connection traffic at 10 x concurrency per
 // second), answers an early talker with a fixed 421, closes right after a refused greeting, and
 // cuts a client after 10 unknown commands with no hook for us. Per connection, this replaces:
-// - init(): the greeting wait is ours (greetWaitMs, per client; 0 greets at once);
-// - _sendGreeting(): the policy may send a refusal instead of the banner (early talker, connect
-//   refusal); a refused session answers 503 to every command until QUIT (RFC 5321 3.1);
+// - init() and _sendGreeting(): the connect phase runs at once; then the greeting waits as long
+//   as the policy says for this client (the pregreet test; 0 greets at once), and the policy may
+//   send a refusal instead of the banner (early talker, connect refusal); a refused session
+//   answers 503 to every command until QUIT (RFC 5321 3.1);
 // - _onCommand(): lines sent before the greeting are held (the parser waits) and answered after
 //   it; error, junk-command and unknown-command limits end the session with the policy's 421.
 // Nothing of smtp-server is forked: the originals do the work whenever we do not intervene.
@@ -136,6 +137,22 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
   const connectedAt = performance.now();
   let timer: NodeJS.Timeout | null = null;
 
+  /** Sends the greeting (or what the policy sends instead), then answers what came before it. */
+  const greet = () => {
+    timer = null;
+    if (st.greeted || conn._closing || conn._closed) return;
+    st.greeted = true;
+    conn._socket.off('data', onEarlyBytes);
+    const reply = st.refused ?? policy.greeting(conn.session, st.talk, st.waited);
+    if (reply) {
+      if (reply.code !== 421) st.refused = reply;
+      send.call(conn, reply.code, reply.text, false); // 421 closes the connection
+    } else sendGreeting.call(conn);
+    const held = st.held;
+    st.held = null;
+    if (held) setImmediate(() => conn._onCommand(held.command, held.callback));
+  };
+
   // Any byte before the greeting is early talk, a partial line too.
   const onEarlyBytes = (chunk: Buffer) => {
     if (st.greeted || st.talk) return;
@@ -143,8 +160,7 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
     // No need to wait any longer: the test has its answer.
     if (timer) {
       clearTimeout(timer);
-      timer = null;
-      conn.connectionReady();
+      greet();
     }
   };
 
@@ -153,16 +169,28 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
       if (this._server.options.maxClients && this._server.connections.size > this._server.options.maxClients) {
         return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
       }
-      this._socket.on('data', onEarlyBytes);
-      const wait = policy.greetWaitMs(this.remoteAddress);
-      if (wait <= 0) return this.connectionReady();
-      timer = setTimeout(() => {
-        timer = null;
-        st.waited = true;
-        this.connectionReady();
-      }, wait);
-      timer.unref();
+      // Ahead of the parser's listener: the sample is the bytes as sent.
+      this._socket.prependListener('data', onEarlyBytes);
+      // The connect phase runs at once (onConnect); the greeting waits in _sendGreeting.
+      this.connectionReady();
     });
+  };
+
+  conn._sendGreeting = function () {
+    // A later greeting (after XCLIENT) is smtp-server's own.
+    if (st.greeted) return sendGreeting.call(this);
+    // A refused client is not tested: it is refused at once. Otherwise the time the connect
+    // phase took (a DNSBL lookup) counts towards the wait, as in Haraka's early_talker.
+    const wait = st.refused || st.talk ? 0 : policy.greetWaitMs(this.remoteAddress) - (performance.now() - connectedAt);
+    if (wait <= 0) {
+      st.waited = !st.refused && !st.talk && policy.greetWaitMs(this.remoteAddress) > 0;
+      return greet();
+    }
+    timer = setTimeout(() => {
+      st.waited = true;
+      greet();
+    }, wait);
+    timer.unref();
   };
 
   conn.send = function (code, data, context) {
@@ -172,27 +200,14 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
     return send.call(this, code, data, context);
   };
 
-  conn._sendGreeting = function () {
-    st.greeted = true;
-    this._socket.off('data', onEarlyBytes);
-    const reply = st.refused ?? policy.greeting(this.session, st.talk, st.waited);
-    if (reply) {
-      if (reply.code !== 421) st.refused = reply;
-      send.call(this, reply.code, reply.text, false); // 421 closes the connection
-    } else sendGreeting.call(this);
-    const held = st.held;
-    st.held = null;
-    if (held) setImmediate(() => this._onCommand(held.command, held.callback));
-  };
-
   conn._onCommand = function (command, callback) {
     const next = callback ?? (() => undefined);
     const done = () => setImmediate(() => this._whenWritable(next));
     if (this._upgrading || this._server._closeTimeout) return onCommand.call(this, command, callback);
-    if (!this._ready) {
+    if (!st.greeted) {
       // Sent before the greeting: answered after it (the parser waits for this callback).
-      if (!st.talk) onEarlyBytes(command);
       st.held = { command, callback: next };
+      onEarlyBytes(command);
       return;
     }
     const line = command.toString('latin1');
