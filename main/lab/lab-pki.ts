@@ -2,8 +2,8 @@
 // private CA and one server certificate signed by it for the gateway and the MTA-STS policy host.
 // EC P-256 keys: generated in milliseconds, and a modern key no check calls weak.
 import { execFile } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -33,12 +33,20 @@ export async function makeLabPki(dir: string, names: string[]): Promise<LabPki> 
   await openssl(['req', '-x509', ...EC, '-keyout', caKey, '-out', caFile, '-days', String(VALID_DAYS + 1),
     '-subj', '/O=mxaudit lab/CN=mxaudit lab CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  // OpenSSL 3: `req -x509 -CA` signs the new certificate with the CA directly.
-  await openssl(['req', '-x509', ...EC, '-keyout', keyFile, '-out', certFile, '-days', String(VALID_DAYS),
-    '-CA', caFile, '-CAkey', caKey, '-subj', `/CN=${names[0]}`,
-    '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
-    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature',
-    '-addext', 'extendedKeyUsage=serverAuth']);
+  // A request, then the CA signs it with the extensions from a file: works with OpenSSL 1.1 and
+  // 3 and with LibreSSL (macOS), unlike `req -x509 -CA`.
+  const csrFile = join(dir, 'server.csr');
+  const extFile = join(dir, 'server.ext');
+  await writeFile(extFile, [
+    `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+    '',
+  ].join('\n'));
+  await openssl(['req', '-new', ...EC, '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${names[0]}`]);
+  await openssl(['x509', '-req', '-in', csrFile, '-CA', caFile, '-CAkey', caKey, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
+    '-days', String(VALID_DAYS), '-sha256', '-extfile', extFile, '-out', certFile]);
   const [caPem, key, cert] = await Promise.all([readFile(caFile, 'utf8'), readFile(keyFile), readFile(certFile)]);
   const spki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
   return { caFile, caPem, keyFile, certFile, key, cert, spkiSha256: createHash('sha256').update(spki).digest('hex') };
