@@ -76,11 +76,14 @@ async function startLabMode(config: Record<string, unknown>) {
   const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
   const dns = await startLabDns(labZones(hostname, domain, listen));
   const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
-  const layers = {
+  const lab: Record<string, Record<string, unknown>> = {
     'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
     'recipient-lookup': { directory: { users: [`alice@${domain}`, `bob@${domain}`], groups } },
     'restricted-groups': { groups },
-    ...(config.layers as object | undefined),
   };
+  // The editor's options for a layer refine the lab's (a tarpit setting keeps the directory).
+  const own = (config.layers ?? {}) as Record<string, unknown>;
+  const layers: Record<string, unknown> = { ...lab, ...own };
+  for (const [id, options] of Object.entries(own)) if (lab[id] && options && typeof options === 'object') layers[id] = { ...lab[id], ...options };
   return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], ...config, layers, dns: [dns.server] } };
 }

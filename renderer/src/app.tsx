@@ -25,7 +25,11 @@ export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [conn, setConn] = useState<ConnectionState>(connection.state());
 
-  useEffect(() => connection.onState(setConn), []);
+  useEffect(() => {
+    const off = connection.onState(setConn);
+    setConn(connection.state()); // it may have opened before this effect ran
+    return off;
+  }, []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem('mxaudit-theme', theme);
