@@ -46,7 +46,8 @@ export async function readMessage(storeDir: string, ref: { folder: string; recip
   const { text, truncated } = await readPrefix(path, HEADER_BYTES + BODY_BYTES);
   const split = /\r?\n\r?\n/.exec(text);
   const head = split ? text.slice(0, split.index) : text;
-  const body = split ? text.slice(split.index + split[0].length) : '';
+  // Line ends as the viewer shows them: CRLF is the wire format, not content.
+  const body = split ? text.slice(split.index + split[0].length).replace(/\r\n/g, '\n') : '';
   return { headers: parseHeaders(head), body, truncated, bytes: st.size };
 }
 

@@ -50,6 +50,7 @@ export async function openBrowser(url: string, opts: { colorScheme?: 'light' | '
     dialogs,
     async screenshot(name) {
       const path = join(artifactsDir, `${name}.png`);
+      await page.evaluate(() => window.scrollTo(0, 0)); // the sticky bar at the top of the shot
       await page.screenshot({ path, fullPage: true });
       return path;
     },

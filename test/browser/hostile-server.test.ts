@@ -1,0 +1,61 @@
+// A server whose banner and EHLO carry HTML, JavaScript and ANSI escapes: the UI shows them as
+// text in the live transcript, the evidence and the fact views, and runs nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScriptedServer, hostileScripts, type ScriptedServer } from '../support/hostile-server.js';
+import { startServeProcess, type ServeProcess } from './support/serve-process.js';
+import { chromiumAvailable, openBrowser, type Browser } from './support/chromium.js';
+
+const HOSTILE_BANNER = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+
+describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the browser UI', () => {
+  let server: ScriptedServer;
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(hostileScripts['HTML/JS and ANSI in the banner']);
+    serve = await startServeProcess();
+    browser = await openBrowser(serve.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await server?.close();
+  });
+
+  it('shows the banner as text and runs none of it', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'New engagement' }).click();
+    await page.getByRole('textbox', { name: 'Engagement name' }).fill('Hostile <b>server</b>');
+    await page.getByLabel('Client', { exact: true }).fill('<img src=x onerror=alert(3)>');
+    await page.getByLabel('Authorized by').fill('Lab');
+    await page.getByRole('button', { name: 'Create engagement' }).click();
+    await page.getByRole('button', { name: 'New assessment' }).last().click();
+    await page.getByRole('textbox', { name: 'Hosts', exact: true }).fill(`127.0.0.1:${server.port}`);
+    await page.getByLabel('DNS resolver').fill('127.0.0.1:1');
+    await page.getByRole('button', { name: 'None' }).click();
+    await page.getByRole('checkbox', { name: /^ehlo\b/ }).check();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => page.getByText('Finished.').isVisible(), { timeout: 60_000 }).toBe(true);
+    // Live transcript: the markup verbatim, the ANSI escape made visible.
+    const live = await page.getByLabel('Live transcript').innerText();
+    expect(live).toContain(HOSTILE_BANNER);
+    expect(live).toContain('\\x1b[31mRED');
+    await browser.screenshot('20-hostile-assessment');
+
+    await page.getByRole('button', { name: 'Open findings' }).click();
+    await page.getByRole('tab', { name: 'EHLO' }).click();
+    await expect.poll(() => page.locator('.banner-text').innerText()).toContain(HOSTILE_BANNER);
+    const disclosure = page.getByRole('table', { name: 'Findings' }).locator('.finding-link').first();
+    await disclosure.click();
+    await expect.poll(() => page.getByLabel('Evidence transcript').innerText()).toContain(HOSTILE_BANNER);
+    await browser.screenshot('21-hostile-findings');
+
+    // Nothing of it became DOM: no injected element, and no alert() dialog (the payloads' effect).
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    expect(browser.dialogs).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+});
