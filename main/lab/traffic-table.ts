@@ -1,6 +1,6 @@
 // Traffic statistics as text, in the talk's "one day at the gateway" spirit: attempts, then
 // what each layer refused, what was delivered and what was filed as junk.
-import type { TrafficStats } from './traffic.js';
+import { UNTRACED, type TrafficStats } from './traffic.js';
 
 const LABELS: Record<string, string> = { delivered: 'delivered to the inbox', junked: 'delivered to junk', quarantined: 'quarantined', dropped: 'accepted, then dropped', error: 'no answer (error)' };
 
@@ -15,7 +15,7 @@ export function formatTrafficStats(s: TrafficStats): string {
     // The talk's one-day figure: "out of 50,000,000+ submission attempts only about 1,500,000 were legitimate".
     `  out of ${s.attempts} submission attempts, ${delivered} reached an inbox and ${refused} were refused`,
   ];
-  for (const [layer, n] of Object.entries(s.refusedBy).sort((a, b) => b[1] - a[1])) out.push(line(n, `refused by ${layer === 'listener' ? 'the SMTP listener (its own limits)' : layer}`));
+  for (const [layer, n] of Object.entries(s.refusedBy).sort((a, b) => b[1] - a[1])) out.push(line(n, `refused by ${layer === UNTRACED ? 'the SMTP engine itself (SIZE; not traced by the gateway)' : layer}`));
   for (const o of ['delivered', 'junked', 'quarantined', 'dropped', 'error']) if (s.outcomes[o]) out.push(line(s.outcomes[o], LABELS[o]));
   out.push('', 'By kind of traffic:');
   for (const [kind, outcomes] of Object.entries(s.byKind)) {

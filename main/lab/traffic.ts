@@ -33,7 +33,7 @@ export interface TrafficStats {
   attempts: number;
   /** Outcome -> attempts; each attempt is in exactly one. */
   outcomes: Record<Outcome, number>;
-  /** Layer -> attempts it refused ('listener': the SMTP engine's own limits, e.g. SIZE at MAIL). */
+  /** Layer -> attempts it refused ('listener': the gateway's listener rules; 'smtp-engine': untraced refusals). */
   refusedBy: Record<string, number>;
   /** Kind -> outcome -> attempts. */
   byKind: Record<string, Record<Outcome, number>>;
@@ -59,6 +59,8 @@ export interface TrafficOptions {
 }
 
 const REFUSALS = new Set(['reject', 'tempfail', 'disconnect']);
+/** Refusals the gateway did not trace (smtp-server's own checks): they have no counter. */
+export const UNTRACED = 'smtp-engine';
 
 export async function runTraffic(target: { host: string; port: number }, opts: TrafficOptions): Promise<TrafficResult> {
   const started = performance.now();
@@ -154,8 +156,9 @@ function transactionOutcome(seen: SessionSeen & { enabled: boolean }, clientCode
     const folder = seen.folders[0];
     return folder === 'inbox' ? 'delivered' : folder === 'junk' ? 'junked' : folder === 'quarantine' ? 'quarantined' : 'dropped';
   }
-  // Refused before any layer was asked: the SMTP engine's own limits (SIZE at MAIL).
-  if (clientCode !== null && clientCode >= 400) return 'refused:listener';
+  // Refused with no decision traced by the gateway: smtp-server's own checks (SIZE= over the
+  // limit at MAIL is answered before any handler of ours runs).
+  if (clientCode !== null && clientCode >= 400) return `refused:${UNTRACED}`;
   return 'error';
 }
 
@@ -262,13 +265,13 @@ async function harvestRun(target: { host: string; port: number }, domain: string
 /**
  * Checks the statistics against the gateway's own counters over the same period (a snapshot
  * before, one after): refusals per layer, and the messages accepted at DATA. Returns the
- * differences; empty when everything matches. The listener's own refusals (SIZE at MAIL) are
- * not decisions of the gateway's layers and have no counter.
+ * differences; empty when everything matches. Refusals the gateway did not trace (UNTRACED:
+ * smtp-server's own SIZE check at MAIL) have no counter and are left out.
  */
 export function reconcile(stats: TrafficStats, before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>): string[] {
   const diff = (layer: string, key: string) => (after[layer]?.[key] ?? 0) - (before[layer]?.[key] ?? 0);
   const problems: string[] = [];
-  const layers = new Set([...Object.keys(after), ...Object.keys(stats.refusedBy)].filter((l) => l !== 'listener'));
+  const layers = new Set([...Object.keys(after), ...Object.keys(stats.refusedBy)].filter((l) => l !== UNTRACED));
   for (const layer of layers) {
     const keys = Object.keys(after[layer] ?? {}).filter((k) => REFUSALS.has(k.split(':')[1]));
     const counted = keys.reduce((sum, k) => sum + diff(layer, k), 0);

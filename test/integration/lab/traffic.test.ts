@@ -46,7 +46,8 @@ describe('lab traffic generator', () => {
     expect(byKind.suspicious).toEqual({ junked: 2 });
     expect(byKind.virus).toEqual({ 'refused:antivirus': 2 });
     expect(byKind.executable).toEqual({ 'refused:attachment-blocking': 2 });
-    expect(byKind.oversize).toEqual({ 'refused:listener': 1 });
+    // SIZE= over the limit is answered by smtp-server itself, before any gateway hook.
+    expect(byKind.oversize).toEqual({ 'refused:smtp-engine': 1 });
     expect(byKind.relay).toEqual({ 'refused:protocol-hygiene': 2 });
     // The harvester is refused recipient by recipient, then cut off (421) past the per-IP limit.
     const harvest = result.attempts.filter((a) => a.kind === 'harvest');
