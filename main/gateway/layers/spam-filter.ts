@@ -2,12 +2,14 @@
 // Confidence Level 0-9 from a table of scored rules; at the gateway threshold the gateway acts
 // (reject, archive, delete, or nothing), at the lower store threshold the message is filed as
 // junk; the SCL stays with the message (X-SCL). Trusted senders (internal, authenticated) get
-// SCL -1, as in Exchange. Runs before anti-virus (the talk: cheaper first).
+// SCL -1, as in Exchange. Runs before anti-virus (the talk: cheaper first). SpamAssassin's spamd
+// and rspamd, when configured, score too; the highest SCL counts (content/spam-engines.ts).
 import { z } from 'zod';
 import { Headers } from '@zone-eu/mailsplit';
 import { defineLayer, CONTINUE, type SpooledMessage, type Verdict } from '../define-layer.js';
 import { scanFailure } from '../content/mime-walk.js';
 import { isMessageText } from '../content/message-facts.js';
+import { RspamdOptions, SpamdOptions, describeOutcome, runEngines } from '../content/spam-engines.js';
 import { addHeader } from '../content/headers.js';
 import { isLocalDomain } from '../address.js';
 import type { SpfMark } from './sender-auth.js';
@@ -25,6 +27,10 @@ const Options = z
     storeThreshold: z.number().int().min(1).max(9).default(4),
     maxParts: z.number().int().min(1).max(100_000).default(1000),
     scanTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /** SpamAssassin's spamd (spamc protocol over TCP), asked when configured. */
+    spamd: SpamdOptions.optional(),
+    /** rspamd's normal worker (HTTP /checkv2), asked when configured. */
+    rspamd: RspamdOptions.optional(),
   })
   .strict()
   .refine((o) => o.gatewayAction === 'none' || o.storeThreshold < o.gatewayThreshold, {
@@ -114,18 +120,27 @@ export default defineLayer({
       }
       const headers = new Headers(message.headers);
       let facts: Facts;
+      // The engines read the spool while the built-in rules walk it: they never fail the message.
+      const engines = runEngines(message, s, o, o.gatewayThreshold);
       try {
         facts = { headers, forgedLocalSender: claimsLocalSender(s.mailFrom, headers, ctx.localDomains), spf: (s.marks.spf as SpfMark | undefined)?.result ?? null, ...(await scanBody(message, o)) };
       } catch (err) {
+        await engines;
         return scanFailure('spam scan', err);
       }
       const matched = RULES.filter((r) => r.test(facts));
-      const scl = Math.min(9, matched.reduce((sum, r) => sum + r.score, 0));
+      const builtin = Math.min(9, matched.reduce((sum, r) => sum + r.score, 0));
       const rules = matched.map((r) => `${r.name}=${r.score}`).join(', ') || 'none';
+      const outcomes = await engines;
+      // Independent judges: the highest SCL wins (a sum would count SPF and headers twice).
+      const scl = Math.max(builtin, ...outcomes.map((e) => e.scl ?? 0));
       s.marks.scl = scl;
       addHeader(s, 'X-SCL', String(scl));
       addHeader(s, 'X-Mxaudit-Spam-Rules', rules);
-      const why = `SCL ${scl} (${rules})`;
+      const engineText = outcomes.map(describeOutcome);
+      if (outcomes.length) addHeader(s, 'X-Mxaudit-Spam-Engines', engineText.join('; '));
+      const allFailed = outcomes.length > 0 && outcomes.every((e) => !e.result);
+      const why = outcomes.length ? `SCL ${scl} (built-in ${builtin}: ${rules}; ${engineText.join('; ')}${allFailed ? '; built-in score used' : ''})` : `SCL ${scl} (${rules})`;
       if (o.gatewayAction !== 'none' && scl >= o.gatewayThreshold) {
         const reason = `${why} at or above gateway threshold ${o.gatewayThreshold}: ${o.gatewayAction}`;
         if (o.gatewayAction === 'reject') return { action: 'reject', code: 550, enhanced: '5.7.1', text: `Message refused as spam (SCL ${scl})`, reason };
@@ -139,7 +154,8 @@ export default defineLayer({
         s.marks.folder = 'junk';
         return { action: 'continue', reason: `${why} at or above store threshold ${o.storeThreshold}: filed as junk` };
       }
-      return scl > 0 ? { action: 'continue', reason: `${why} below store threshold ${o.storeThreshold}` } : CONTINUE;
+      // An engine that did not count is worth a note even for a clean message.
+      return scl > 0 || outcomes.some((e) => !e.result) ? { action: 'continue', reason: `${why} below store threshold ${o.storeThreshold}` } : CONTINUE;
     },
   },
 });
