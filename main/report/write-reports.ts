@@ -1,7 +1,12 @@
-// Writes an assessment's reports to files. Placeholder until the reports issue lands: only JSON
-// is written; the owner of main/report/ replaces this file and keeps the signature.
-import { writeFile } from 'node:fs/promises';
-import type { Assessment } from '../../shared/assessment.js';
+// Writes an assessment's reports to files: PDF, HTML, CSV, JSON. Each file is written
+// atomically (temporary file, then rename). Called by `mxaudit report`, `probe`, `lab` and
+// the desktop app.
+import { AssessmentSchema, type Assessment } from '../../shared/assessment.js';
+import { writeFileAtomic } from '../cli/write-file-atomic.js';
+import { csvReport } from './csv-report.js';
+import { jsonReport } from './json-report.js';
+import { readLogo } from './logo.js';
+import { buildReportModel } from './report-model.js';
 
 export interface ReportTargets {
   pdf?: string;
@@ -26,11 +31,39 @@ export interface WriteReportsOptions {
 }
 
 /** Writes each requested format; resolves with the paths written. */
-export async function writeReports(assessment: Assessment, targets: ReportTargets, _options: WriteReportsOptions = {}): Promise<string[]> {
+export async function writeReports(assessment: Assessment, targets: ReportTargets, options: WriteReportsOptions = {}): Promise<string[]> {
+  const progress = options.onProgress ?? (() => {});
+  // Validates (throws a ZodError naming the path) and drops keys the schema does not know.
+  const valid = AssessmentSchema.parse(assessment);
+  const meta = options.meta ?? {};
+  const engagement = { ...valid.engagement, ...definedOnly({ name: meta.engagement, client: meta.client, consultant: meta.consultant }) };
+  const withMeta: Assessment = Object.keys(engagement).length ? { ...valid, engagement } : valid;
+  const logo = meta.logo ? await readLogo(meta.logo) : undefined;
   const written: string[] = [];
-  if (targets.json) {
-    await writeFile(targets.json, `${JSON.stringify(assessment, null, 2)}\n`);
-    written.push(targets.json);
+  const write = async (format: string, path: string, make: () => string | Buffer | Promise<string | Buffer>) => {
+    progress(`${format}: rendering ${valid.findings.length} findings`);
+    const started = performance.now();
+    await writeFileAtomic(path, await make());
+    progress(`${format}: written to ${path} (${Math.round(performance.now() - started)} ms)`);
+    written.push(path);
+  };
+  if (targets.json) await write('JSON', targets.json, () => jsonReport(withMeta));
+  if (targets.csv) await write('CSV', targets.csv, () => csvReport(withMeta));
+  if (targets.html || targets.pdf) {
+    const model = buildReportModel(withMeta, { reference: options.reference });
+    if (targets.html) {
+      const { htmlReport } = await import('./html/html-report.js');
+      await write('HTML', targets.html, () => htmlReport(model, logo));
+    }
+    if (targets.pdf) {
+      // Loaded only when needed: react-pdf and its fonts cost a few hundred ms to load.
+      const { pdfReport } = await import('./pdf/pdf-report.js');
+      await write('PDF', targets.pdf, () => pdfReport(model, logo));
+    }
   }
   return written;
+}
+
+function definedOnly<T extends Record<string, string | undefined>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v.trim() !== '')) as Partial<T>;
 }

@@ -1,0 +1,112 @@
+// Appendices: full transcripts, certificate chains, DNSBL answers, SPF include tree, EHLO
+// before/after TLS, the domain's DNS facts. Transcripts come in runs of 20 per sheet group,
+// each with its bookmark, so the outline stays short enough to browse.
+import { Text, View } from '@react-pdf/renderer';
+import type { ReactNode } from 'react';
+import type { Appendices } from '../appendix-model.js';
+import { PdfTable } from './pdf-table.js';
+import { styles } from './pdf-styles.js';
+import { Section } from './pdf-section.js';
+
+const TRANSCRIPTS_PER_PAGE = 20;
+
+type PageOf = (bookmark: string, children: ReactNode) => ReactNode;
+
+export function PdfAppendices({ a, page }: { a: Appendices; page: PageOf }) {
+  const runs: Appendices['transcripts'][] = [];
+  for (let i = 0; i < a.transcripts.length; i += TRANSCRIPTS_PER_PAGE) runs.push(a.transcripts.slice(i, i + TRANSCRIPTS_PER_PAGE));
+  const span = (run: Appendices['transcripts']) => (run.length > 1 ? `${run[0].ref} to ${run[run.length - 1].ref}` : run[0].ref);
+  return (
+    <>
+      {runs.length === 0 &&
+        page(
+          'Appendix: transcripts',
+          <View>
+            <Text style={styles.h2}>Appendices</Text>
+            <Text>No transcripts.</Text>
+          </View>,
+        )}
+      {runs.map((run, i) =>
+        page(
+          `Appendix: transcripts ${span(run)}`,
+          <View>
+            {i === 0 && <Text style={styles.h2}>Appendices</Text>}
+            {i === 0 && <Text style={styles.h3}>Transcripts</Text>}
+            {run.map((t) => (
+              <Section key={t.ref} id={t.ref} bookmark={`${t.ref} ${t.title}`}>
+                <Text style={styles.h4} minPresenceAhead={40}>{`${t.ref}  ${t.title} (cited by ${t.findings.join(', ')})`}</Text>
+                <Text style={styles.pre}>{t.lines.join('\n')}</Text>
+              </Section>
+            ))}
+          </View>,
+        ),
+      )}
+      {page('Appendix: TLS, block lists, SPF, EHLO, DNS', <OtherAppendices a={a} />)}
+    </>
+  );
+}
+
+function OtherAppendices({ a }: { a: Appendices }) {
+  return (
+    <View>
+      {a.certificates.length > 0 && (
+        <Section bookmark="Certificate chains">
+          <Text style={styles.h3}>Certificate chains</Text>
+          {a.certificates.map((c) => (
+            <View key={c.host}>
+              <Text style={styles.h4}>{c.host}</Text>
+              {c.chain.map((cert) => (
+                <View key={cert.position} wrap={false}>
+                  <Text style={{ fontWeight: 'bold' }}>{cert.position}</Text>
+                  <PdfTable head={['Field', 'Value']} rows={cert.rows} widths={[1, 4]} />
+                </View>
+              ))}
+            </View>
+          ))}
+        </Section>
+      )}
+      {a.dnsbl.length > 0 && (
+        <Section bookmark="DNS block lists">
+          <Text style={styles.h3}>DNS block lists</Text>
+          {a.dnsbl.map((d) => (
+            <View key={d.host}>
+              <Text style={styles.h4}>{d.host}</Text>
+              <PdfTable head={['List', 'Address', 'Status', 'Codes', 'Meaning']} rows={d.rows} widths={[3, 2, 1.3, 2, 4]} />
+            </View>
+          ))}
+        </Section>
+      )}
+      {a.spf && (
+        <Section bookmark="SPF include tree">
+          <Text style={styles.h3}>SPF include tree</Text>
+          <Text style={styles.p}>{`${a.spf.domain}: ${a.spf.lookups} DNS lookups, ${a.spf.voidLookups} void lookups.`}</Text>
+          <PdfTable
+            head={['Domain', 'Via', 'Lookups', 'Record']}
+            rows={a.spf.nodes.map((n) => [`${'  '.repeat(n.depth)}${n.depth ? '└ ' : ''}${n.domain}`, n.via, n.lookups, n.error ? `${n.record}  [${n.error}]` : n.record])}
+            widths={[3, 1, 1, 6]}
+            mono
+          />
+        </Section>
+      )}
+      {a.ehlo.length > 0 && (
+        <Section bookmark="EHLO before and after STARTTLS">
+          <Text style={styles.h3}>EHLO before and after STARTTLS</Text>
+          {a.ehlo.map((e) => (
+            <View key={e.host}>
+              <Text style={styles.h4}>{e.host}</Text>
+              {e.banner && <Text style={[styles.mono, { marginBottom: 2 }]}>{`Greeting: ${e.banner}`}</Text>}
+              <PdfTable head={['Extension', 'Before TLS', 'After TLS']} rows={e.rows} widths={[1, 2, 2]} mono />
+            </View>
+          ))}
+        </Section>
+      )}
+      {a.dns.length > 0 && (
+        <Section bookmark="DNS records of the domain">
+          <Text style={styles.h3}>DNS records of the domain</Text>
+          <PdfTable head={['Fact', 'Value']} rows={a.dns} widths={[1, 4]} mono />
+        </Section>
+      )}
+      {!a.certificates.length && !a.dnsbl.length && !a.spf && !a.ehlo.length && !a.dns.length && <Text>No TLS, block list, SPF, EHLO or DNS facts were collected.</Text>}
+    </View>
+  );
+}

@@ -1,0 +1,67 @@
+// One finding in the PDF: header kept whole, evidence excerpt, remediation, references.
+// Its bookmark nests under "Findings" in the outline.
+import { Link, Text, View } from '@react-pdf/renderer';
+import type { Severity } from '../../../shared/assessment.js';
+import type { FindingView } from '../finding-view.js';
+import { severityColour } from '../severity-style.js';
+import { styles } from './pdf-styles.js';
+import { Section } from './pdf-section.js';
+
+export function PdfBadge({ severity }: { severity: Severity }) {
+  const c = severityColour[severity];
+  return <Text style={[styles.badge, { backgroundColor: c.bg, color: c.fg }]}>{` ${severity.toUpperCase()} `}</Text>;
+}
+
+/** Label/value rows as one preformatted text: a table per finding costs too much layout time. */
+function labelled(rows: [string, string][]): string {
+  const width = Math.min(24, Math.max(...rows.map(([k]) => k.length)));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function PdfFinding({ f }: { f: FindingView }) {
+  return (
+    <Section id={f.anchor} bookmark={{ title: `${f.ref} ${f.title}`, fit: true }} style={[styles.finding, { borderLeftColor: severityColour[f.severity].bg }]}>
+      <View wrap={false} minPresenceAhead={60}>
+        <View style={{ flexDirection: 'row', justifyContent: 'space-between', alignItems: 'flex-start' }}>
+          <Text style={[styles.h3, { flex: 1, marginTop: 0 }]}>{`${f.ref}  ${f.title}`}</Text>
+          <PdfBadge severity={f.severity} />
+        </View>
+        <Text style={styles.note}>{`${f.place}  ·  ${f.id}  ·  check ${f.checkId}`}</Text>
+      </View>
+      <Text style={[styles.p, { marginTop: 4 }]}>{f.description}</Text>
+      {f.excerpt.length > 0 && (
+        <View>
+          <Text style={styles.h4} minPresenceAhead={30}>Evidence: transcript</Text>
+          <Text style={styles.pre}>{f.excerpt.join('\n')}</Text>
+          {f.excerptNote && (
+            <Link src={`#${f.transcriptRef}`} style={styles.note}>
+              {f.excerptNote}
+            </Link>
+          )}
+        </View>
+      )}
+      {f.certificate && (
+        <View>
+          <Text style={styles.h4}>Evidence: certificate</Text>
+          <Text style={styles.pre}>{labelled(f.certificate)}</Text>
+        </View>
+      )}
+      {f.details.length > 0 && (
+        <View>
+          <Text style={styles.h4}>Evidence: details</Text>
+          <Text style={styles.pre}>{labelled(f.details)}</Text>
+        </View>
+      )}
+      <Text style={styles.h4} minPresenceAhead={20}>Remediation</Text>
+      <Text style={styles.p}>{f.remediation}</Text>
+      {f.references.length > 0 && (
+        <View>
+          <Text style={styles.h4}>References</Text>
+          {f.references.map((r, i) => (
+            <Text key={i}>{`• ${r}`}</Text>
+          ))}
+        </View>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,24 @@
+import { StyleSheet } from '@react-pdf/renderer';
+import { MONO, SANS } from './pdf-fonts.js';
+
+export const styles = StyleSheet.create({
+  page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
+  footer: { position: 'absolute', bottom: 20, left: 44, right: 44, flexDirection: 'row', justifyContent: 'space-between', fontSize: 7.5, color: '#6b7280' },
+  h1: { fontSize: 22, fontWeight: 'bold', marginBottom: 10 },
+  h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, paddingBottom: 3, borderBottomWidth: 1.5, borderBottomColor: '#1f2937' },
+  h3: { fontSize: 11, fontWeight: 'bold', marginTop: 8, marginBottom: 4 },
+  h4: { fontSize: 9.5, fontWeight: 'bold', marginTop: 6, marginBottom: 2 },
+  p: { marginBottom: 4 },
+  note: { color: '#4b5563', fontSize: 8 },
+  mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
+  pre: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3, backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
+  badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
+  finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
+  metaRow: { flexDirection: 'row', marginBottom: 3 },
+  metaKey: { width: 110, fontWeight: 'bold' },
+  metaValue: { flex: 1 },
+  tableHead: { flexDirection: 'row', backgroundColor: '#e5e7eb', borderBottomWidth: 0.5, borderColor: '#9ca3af' },
+  tableRow: { flexDirection: 'row', borderBottomWidth: 0.5, borderColor: '#d1d5db' },
+  cell: { paddingHorizontal: 3, paddingVertical: 2, fontSize: 7.5 },
+  headCell: { paddingHorizontal: 3, paddingVertical: 2, fontSize: 7.5, fontWeight: 'bold' },
+});
