@@ -14,12 +14,9 @@ import { mtaStsPolicy, referenceZones } from './reference-zones.js';
 import { lateResolver } from './late-resolver.js';
 import type { ZoneData } from '../dns/zone-data.js';
 
-export const LAB_HOSTNAME = 'mx.lab.test';
-export const LAB_DOMAIN = 'lab.test';
-export const LAB_USERS = ['alice', 'bob'].map((u) => `${u}@${LAB_DOMAIN}`);
-export const LAB_GROUP = `all@${LAB_DOMAIN}`;
-/** The lab's block list zone (listed: LAB_ADDRESSES.listed; RFC 5782 test point). */
-export const LAB_BLOCK_LIST = 'bl.lab.test';
+import { LAB_BLOCK_LIST, LAB_DOMAIN, LAB_GROUP, LAB_HOSTNAME, LAB_USERS } from './lab-names.js';
+
+export { LAB_BLOCK_LIST, LAB_DOMAIN, LAB_GROUP, LAB_HOSTNAME, LAB_USERS };
 
 export interface LabOptions {
   /** Loopback address for every listener (default 127.0.0.1). */

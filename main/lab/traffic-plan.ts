@@ -26,6 +26,14 @@ export const defaultMix: TrafficMix = {
   harvest: 24,
 };
 
+/** The default mix scaled to about `messages` attempts, with at least one legitimate message. */
+export function scaledMix(messages: number): TrafficMix {
+  const total = Object.values(defaultMix).reduce((a, b) => a + b, 0);
+  const scaled = Object.fromEntries(Object.entries(defaultMix).map(([k, n]) => [k, Math.round((n * messages) / total)])) as TrafficMix;
+  scaled.legitimate = Math.max(1, scaled.legitimate);
+  return scaled;
+}
+
 /** Soft-failing SPF domain of the lab zones: mail from it is tagged, not refused. */
 const SOFT_SENDER = 'offers@soft.test';
 const SOFT_SOURCE = '198.51.100.20';

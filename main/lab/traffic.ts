@@ -10,7 +10,8 @@ import { replyText } from '../net/smtp-reply.js';
 import type { Gateway } from '../gateway/server.js';
 import type { Decision, GatewaySession } from '../gateway/session.js';
 import { LAB_ADDRESSES } from '../gateway/lab-zones.js';
-import { defaultMix, planTransactions, trafficKinds, type PlannedTransaction, type TrafficKind, type TrafficMix } from './traffic-plan.js';
+import { defaultMix, planTransactions, scaledMix, trafficKinds, type PlannedTransaction, type TrafficKind, type TrafficMix } from './traffic-plan.js';
+import { LAB_DOMAIN, LAB_USERS } from './lab-names.js';
 
 export { defaultMix, trafficKinds, type TrafficKind, type TrafficMix };
 
@@ -46,10 +47,12 @@ export interface TrafficResult {
 }
 
 export interface TrafficOptions {
-  /** Our domain at the target and valid recipients there. */
-  domain: string;
-  users: string[];
+  /** Our domain at the target and valid recipients there (default: the lab's). */
+  domain?: string;
+  users?: string[];
   mix?: Partial<TrafficMix>;
+  /** About this many attempts: the default mix scaled to it (ignored when `mix` is given). */
+  messages?: number;
   /** Parallel sessions of the harvest run (the tarpit would make it last minutes otherwise). */
   harvestConcurrency?: number;
   /** The gateway's events, to name the deciding layer of each attempt. */
@@ -64,12 +67,14 @@ export const UNTRACED = 'smtp-engine';
 
 export async function runTraffic(target: { host: string; port: number }, opts: TrafficOptions): Promise<TrafficResult> {
   const started = performance.now();
-  const mix = { ...defaultMix, ...opts.mix };
+  const mix = opts.mix ? { ...defaultMix, ...opts.mix } : opts.messages ? scaledMix(opts.messages) : defaultMix;
+  const domain = opts.domain ?? LAB_DOMAIN;
+  const users = opts.users?.length ? opts.users : LAB_USERS;
   const tag = randomBytes(3).toString('hex');
   const heloOf = (n: number) => `traffic-${tag}-${n}.mxaudit.test`;
   const seen = watchGateway(opts.gateway, `traffic-${tag}-`);
   const attempts: TrafficAttempt[] = [];
-  const planned = planTransactions({ domain: opts.domain, users: opts.users, mix });
+  const planned = planTransactions({ domain, users, mix });
   const total = planned.length + Math.max(0, mix.harvest);
   try {
     let n = 0;
@@ -81,7 +86,7 @@ export async function runTraffic(target: { host: string; port: number }, opts: T
       opts.onProgress?.(attempts.length, total, t.kind);
     }
     if (mix.harvest > 0 && !opts.signal?.aborted) {
-      const runs = await harvestRun(target, opts.domain, mix.harvest, opts.harvestConcurrency ?? 8, () => heloOf(n++), opts.signal);
+      const runs = await harvestRun(target, domain, mix.harvest, opts.harvestConcurrency ?? 8, () => heloOf(n++), opts.signal);
       for (const { helo, rcpts } of runs) {
         const decisions = seen.of(helo).decisions.filter((d) => d.phase === 'rcpt' && d.action !== 'note');
         rcpts.forEach((r, i) => {

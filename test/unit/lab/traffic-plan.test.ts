@@ -1,7 +1,7 @@
 // The traffic plan: as many transactions of each kind as the mix asks, interleaved, each to a
 // valid recipient except the relay attempts.
 import { describe, expect, it } from 'vitest';
-import { defaultMix, planTransactions } from '../../../main/lab/traffic-plan.js';
+import { defaultMix, planTransactions, scaledMix } from '../../../main/lab/traffic-plan.js';
 
 describe('planTransactions', () => {
   const users = ['alice@lab.test', 'bob@lab.test'];
@@ -29,5 +29,15 @@ describe('planTransactions', () => {
   it('a zero count leaves the kind out', () => {
     const none = planTransactions({ domain: 'lab.test', users, mix: { ...defaultMix, legitimate: 0, spam: 0 } });
     expect(none.some((t) => t.kind === 'legitimate' || t.kind === 'spam')).toBe(false);
+  });
+});
+
+describe('scaledMix', () => {
+  it('scales the default mix to about the number of attempts asked, keeping at least one legitimate message', () => {
+    const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+    const fifty = total(defaultMix);
+    expect(Math.abs(total(scaledMix(fifty * 2)) - fifty * 2)).toBeLessThanOrEqual(Object.keys(defaultMix).length);
+    expect(scaledMix(fifty * 2).legitimate).toBe(defaultMix.legitimate * 2);
+    expect(scaledMix(1).legitimate).toBe(1);
   });
 });
