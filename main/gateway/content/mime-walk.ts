@@ -61,9 +61,18 @@ const partInfo = (node: MimeNode, index: number): PartInfo => ({
 
 /** `size`, when given, lets a small file be read in one call (see READ_WHOLE_BYTES). */
 export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkControl) => PartSink | null, limits: WalkLimits, size?: number): Promise<void> {
+  // One controller for both ends (stop() and the deadline): AbortSignal.timeout/any cost more
+  // per walk than parsing a small message.
   const stopper = new AbortController();
-  const ctl: WalkControl = { stop: () => stopper.abort() };
-  const signal = AbortSignal.any([stopper.signal, AbortSignal.timeout(limits.timeoutMs)]);
+  const aborter = new AbortController();
+  const signal = aborter.signal;
+  const ctl: WalkControl = {
+    stop: () => {
+      stopper.abort();
+      aborter.abort();
+    },
+  };
+  const deadline = setTimeout(() => aborter.abort(), limits.timeoutMs);
   let index = 0;
   let current: { decoder: ContentStream; sink: PartSink } | null = null;
 
@@ -116,5 +125,7 @@ export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkC
     if (stopper.signal.aborted) return;
     if (signal.aborted) throw new Error(`content scan took over ${limits.timeoutMs} ms`);
     throw err;
+  } finally {
+    clearTimeout(deadline);
   }
 }
