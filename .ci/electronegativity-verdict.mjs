@@ -1,4 +1,5 @@
-// Judges Electronegativity's CSV reports: exit 1 on any HIGH or MEDIUM finding not reviewed.
+// Judges Electronegativity's findings table (its stdout with -v false): exit 1 on any HIGH or
+// MEDIUM finding not reviewed, or when the output holds no completed scan at all.
 import { readFileSync } from 'node:fs';
 
 /** Manual-review reminders (the tool flags every use), reviewed: check id -> file -> why it is fine. */
@@ -7,35 +8,51 @@ const reviewed = {
   OPEN_EXTERNAL_JS_CHECK: { 'main/app/index.ts': 'only https: URLs, parsed with URL first; everything else is dropped' },
 };
 
-/** Minimal RFC 4180 parser: quoted fields may hold commas and doubled quotes. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field.trim()), (field = '');
-    else if (c === '\n') row.push(field.trim()), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
+/**
+ * Rows of the boxed table: a finding is `│ CHECK_ID │ file │ line:col │ url │`, optionally
+ * `│ *Review Required* │`, then `│ SEVERITY | CONFIDENCE │`. ANSI colours are stripped first.
+ * Check ids without a readable severity are returned as `unparsed` (a format change must fail,
+ * never pass silently).
+ */
+export function parseTable(text) {
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.startsWith('│'));
+  const cells = (l) => l.split('│').slice(1, -1).map((c) => c.trim());
+  const findings = [];
+  const unparsed = [];
+  for (let i = 0; i < lines.length; i++) {
+    const [issue, file, location] = cells(lines[i]);
+    if (!/^[A-Z0-9_]+_CHECK$/.test(issue ?? '')) continue;
+    let j = i + 1;
+    const review = lines[j] && cells(lines[j])[0] === '*Review Required*';
+    if (review) j++;
+    const m = /^(HIGH|MEDIUM|LOW|INFORMATIONAL)\s*\|\s*(\w+)$/.exec(lines[j] ? cells(lines[j])[0] : '');
+    if (!m) {
+      unparsed.push(issue);
+      continue;
+    }
+    findings.push({ issue, severity: m[1], confidence: m[2], file, location, review });
+    i = j;
   }
-  if (field || row.length) row.push(field.trim()), rows.push(row);
-  return rows;
+  return { findings, unparsed };
 }
 
-export function verdict(csvTexts) {
-  const findings = csvTexts.flatMap((t) => parseCsv(t).slice(1)).filter((r) => r.length >= 5).map(([issue, severity, confidence, file, location]) => ({ issue, severity, confidence, file, location }));
+export function verdict(outputs) {
+  const complete = outputs.every((t) => /check\(s\) successfully loaded/.test(t));
+  const parsed = outputs.map(parseTable);
+  const findings = parsed.flatMap((p) => p.findings);
+  const unparsed = parsed.flatMap((p) => p.unparsed);
   const blocking = findings.filter((f) => (f.severity === 'HIGH' || f.severity === 'MEDIUM') && !reviewed[f.issue]?.[f.file]);
-  return { findings, blocking };
+  return { complete: complete && unparsed.length === 0, findings, blocking, unparsed };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { findings, blocking } = verdict(process.argv.slice(2).map((p) => readFileSync(p, 'utf8')));
+  const outputs = process.argv.slice(2).map((p) => readFileSync(p, 'utf8'));
+  const { complete, findings, blocking } = verdict(outputs);
+  if (!complete) {
+    console.log(outputs.join('\n'));
+    console.log('electronegativity: the scan did not run to completion, or its table could not be read');
+    process.exit(1);
+  }
   for (const f of findings) console.log(`${blocking.includes(f) ? 'FAIL' : 'ok  '} ${f.severity.padEnd(8)} ${f.issue} ${f.file}:${f.location}${reviewed[f.issue]?.[f.file] ? ` (reviewed: ${reviewed[f.issue][f.file]})` : ''}`);
   console.log(`electronegativity: ${findings.length} finding(s), ${blocking.length} HIGH/MEDIUM not reviewed`);
   process.exit(blocking.length ? 1 : 0);

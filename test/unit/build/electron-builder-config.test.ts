@@ -17,9 +17,29 @@ describe('electron-builder.yml', () => {
     expect(validate(config), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 
-  it('ships the built entry points', () => {
+  it('ships the built entry points and the runtime assets', () => {
     expect(config.extraMetadata.main).toBe(pkg.main);
-    for (const entry of [pkg.main, 'out/preload/index.mjs', 'out/renderer/index.html']) expect(existsSync(resolve(root, entry)), entry).toBe(true);
+    for (const entry of [pkg.main, 'out/main/gateway-host.js', 'out/preload/index.cjs', 'out/renderer/index.html']) expect(existsSync(resolve(root, entry)), entry).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'assets/**/*', 'package.json']));
+    expect(config.asar).toBe(true);
+  });
+
+  it('targets AppImage and deb, dmg, and nsis', () => {
+    expect(config.appId).toMatch(/^[a-z]+(\.[a-z0-9-]+)+$/);
+    expect(config.productName).toBe('mxaudit');
+    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(config.mac.target).toBe('dmg');
+    expect(config.win.target).toBe('nsis');
+  });
+
+  it('loads the files the main process names: the preload (CommonJS, as a sandbox needs) and the gateway host', () => {
+    const app = readFileSync(resolve(root, 'main/app/index.ts'), 'utf8');
+    const preload = /preload: join\(import\.meta\.dirname, '([^']+)'\)/.exec(app)?.[1];
+    expect(preload).toBe('../preload/index.cjs');
+    expect(existsSync(resolve(root, 'out/main', preload!))).toBe(true);
+    expect(readFileSync(resolve(root, 'out/preload/index.cjs'), 'utf8')).not.toMatch(/^\s*(import|export)\s/m);
+    const gateway = /join\(import\.meta\.dirname, '(gateway-host\.js)'\)/.exec(app)?.[1];
+    expect(existsSync(resolve(root, 'out/main', gateway!))).toBe(true);
   });
 
   it('pins electron exactly, as a dev dependency (electron-builder requires it there)', () => {
