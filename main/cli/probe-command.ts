@@ -14,6 +14,7 @@ import { registry } from '../probe/registry.js';
 import type { ProbeOptions } from '../probe/context.js';
 import { defaultProbeOptions, probeOptions } from '../probe/default-options.js';
 import { formatText } from './text-report.js';
+import { readLogo } from '../report/logo.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -45,6 +46,13 @@ Options:
   --i-am-authorized     I am authorized to test these servers: allow the active checks
                         (relay, recipients, size, harvest); without it they are skipped
   --json FILE           write the assessment JSON to FILE
+  --pdf FILE            write the PDF report (see 'mxaudit report --help')
+  --html FILE           write the HTML report (one self-contained file)
+  --csv FILE            write the findings as CSV (one row per finding, spreadsheet-safe)
+  --engagement NAME     engagement name for the reports (also saved in the JSON)
+  --client NAME         client name for the reports
+  --consultant NAME     consultant name for the reports
+  --logo FILE           a PNG or JPEG logo for the report cover
   --format text|json    what to print on stdout (default text)
   --fail-on SEVERITY    exit 1 when a finding at or above SEVERITY exists (${severities.join(', ')})
   -q, --quiet           no progress on stderr
@@ -82,6 +90,13 @@ const ArgsSchema = z.object({
     .optional(),
   'i-am-authorized': z.boolean().default(false),
   json: z.string().optional(),
+  pdf: z.string().optional(),
+  html: z.string().optional(),
+  csv: z.string().optional(),
+  engagement: z.string().max(200).optional(),
+  client: z.string().max(200).optional(),
+  consultant: z.string().max(200).optional(),
+  logo: z.string().optional(),
   format: z.enum(['text', 'json']).default('text'),
   'fail-on': z.enum(severities).optional(),
   quiet: z.boolean().default(false),
@@ -113,6 +128,13 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
       'rbl-only': { type: 'boolean' },
       'i-am-authorized': { type: 'boolean' },
       json: { type: 'string' },
+      pdf: { type: 'string' },
+      html: { type: 'string' },
+      csv: { type: 'string' },
+      engagement: { type: 'string' },
+      client: { type: 'string' },
+      consultant: { type: 'string' },
+      logo: { type: 'string' },
       format: { type: 'string' },
       'fail-on': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
@@ -178,6 +200,13 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     harvest: { ...defaultProbeOptions.harvest, samples: args['harvest-samples'], intervalMs: args['harvest-interval'] },
   });
   if (args['relay-canary'] && !args['i-am-authorized']) throw new UsageError('--relay-canary needs --i-am-authorized');
+  // A bad logo is found before the probe runs, not after minutes of probing.
+  if (args.logo) await readLogo(args.logo).catch((err: Error) => {
+    throw new UsageError(`--logo: ${err.message}`);
+  });
+  const engagement = Object.fromEntries(
+    Object.entries({ name: args.engagement, client: args.client, consultant: args.consultant }).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
 
   const checkIds = args.checks?.split(',').map((s) => s.trim()).filter(Boolean);
   const domain = args.domain?.replace(/\.$/, '').toLowerCase() ?? null;
@@ -204,14 +233,30 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UnknownCheckError) throw new UsageError(err.message);
     throw err;
   }
-  const { unreachable, ...result } = assessment;
+  const { unreachable, ...probed } = assessment;
   if (targets.length > 0 && unreachable.length === targets.length) {
     io.err(`mxaudit: target unreachable: ${unreachable.join('; ')}`);
     return 2;
   }
+  const result: Assessment = Object.keys(engagement).length ? { ...probed, engagement } : probed;
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(result, null, 2)}\n`);
   io.out(args.format === 'json' ? JSON.stringify(result, null, 2) : formatText(result));
   if (args.json && !args.quiet) io.err(`assessment written to ${args.json}`);
+  if (args.pdf || args.html || args.csv) {
+    const { writeReports } = await import('../report/write-reports.js');
+    try {
+      const written = await writeReports(
+        result,
+        { pdf: args.pdf, html: args.html, csv: args.csv },
+        { meta: { logo: args.logo }, onProgress: args.quiet ? undefined : (message) => io.err(`report: ${message}`) },
+      );
+      if (!args.quiet) io.err(`reports written: ${written.join(', ')}`);
+    } catch (err) {
+      // The probe's result is already printed (and saved with --json): say what failed, exit 2.
+      io.err(`mxaudit: cannot write the report: ${(err as Error).message}`);
+      return 2;
+    }
+  }
   const failOn = args['fail-on'];
   if (failOn && result.findings.some((f) => severityRank[f.severity] >= severityRank[failOn as Severity])) return 1;
   return 0;
