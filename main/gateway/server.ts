@@ -1,12 +1,9 @@
 // The reference gateway: smtp-server as the protocol engine, our layers deciding each phase,
 // a decision trace per session, counters per layer, and the mail store behind the 250.
 import { EventEmitter } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { parseGatewayConfig, type GatewayConfig, type LayerList } from './config.js';
@@ -20,13 +17,11 @@ import { earlyTalkerGate } from './connection/early-talker.js';
 import type { Reply } from './reply-map.js';
 import type { Phase } from './define-layer.js';
 import { createSpooledMessage } from './content/spooled-message.js';
+import { spoolData } from './data-spool.js';
 import { startRelayQueue, type RelayQueue } from './relay/relay-queue.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
 import { gatewayTlsMaterial, type TlsMaterial } from './tls-cert.js';
 import { openDecisionLog, sessionLogLine, type DecisionLog } from './trace-log.js';
-
-/** Header bytes kept in memory for layers that decide on headers. */
-const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface GatewayEvents {
   decision: [session: GatewaySession, decision: Decision];
@@ -276,25 +271,18 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
   };
 
   /** Spools DATA to disk (never whole in memory), lets the layers decide, stores before 250. */
+  let spoolSeq = 0;
   const receive = async (g: GatewaySession, stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }): Promise<Reply> => {
-    const spool = join(spoolDir, `${g.id}-${randomBytes(4).toString('hex')}.eml`);
-    let headers = '';
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (headers.length < MAX_HEADER_BYTES && !headers.includes('\r\n\r\n')) headers += chunk.toString('utf8', 0, MAX_HEADER_BYTES - headers.length);
-        done(null, chunk);
-      },
-    });
+    // Unique within the process (session ids are random); the spool is emptied at every start.
+    const spool = join(spoolDir, `${g.id}-${(spoolSeq++).toString(36)}.eml`);
     try {
-      await pipeline(stream, tap, createWriteStream(spool));
+      const { size, headers } = await spoolData(stream as AsyncIterable<Buffer>, spool);
       if (stream.sizeExceeded) {
         const reply = { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed maximum message size' };
-        g.decisions.push({ phase: 'data', layer: 'gateway', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
+        record(env, g, { phase: 'data', layer: 'listener', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
         return reply;
       }
-      const message = createSpooledMessage({ path: spool, size, headers: headers.split('\r\n\r\n')[0] });
+      const message = createSpooledMessage({ path: spool, size, headers });
       const out = await runPhase(env, g, { phase: 'data', message });
       if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
       // Accepted to be dropped (spam "delete" action): the 250 is sent, nothing is stored.

@@ -31,7 +31,10 @@ export interface DnsblScore {
 }
 
 export interface ScoreEnv {
+  /** Questions about clients (may be cached). */
   query: AQuery;
+  /** Questions of the RFC 5782 self-test: never cached, the test is of the list as it is now. */
+  selfTestQuery?: AQuery;
   health: HealthState;
   now(): number;
   selfTestIntervalMs: number;
@@ -43,7 +46,7 @@ export async function scoreAddress(ip: string, providers: readonly Provider[], t
     providers.map(async (provider) => {
       const zone = describeZone(provider.zone);
       if (!zone.families.includes(family)) return { provider, unused: `${provider.zone}: no ${family} queries` };
-      const health = await checkedHealth(env.health, zone, family, env.query, env.now, env.selfTestIntervalMs);
+      const health = await checkedHealth(env.health, zone, family, env.selfTestQuery ?? env.query, env.now, env.selfTestIntervalMs);
       if (!health.ok) return { provider, unused: `${provider.zone}: disabled (${health.reason})` };
       const answer = await env.query(dnsblQueryName(ip, zone.zone)).then((codes) => classifyCodes(zone, codes), classifyError);
       if (answer.kind === 'listed') return { provider, listing: { provider, codes: answer.codes, meaning: listingMeaning(zone, answer.codes) } };

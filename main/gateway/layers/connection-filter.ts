@@ -13,11 +13,14 @@ import { describeScore, scoreAddress, type DnsblScore } from '../connection/dnsb
 import { fillTemplate } from '../connection/reply-template.js';
 import { newHealthState, zoneHealth, type HealthState, type ZoneHealth } from '../connection/zone-health.js';
 import { admit, newClientCounters, release, type ClientCounters } from '../connection/client-limits.js';
+import { cachedDnsblQuery, type CachedQuery } from '../connection/dnsbl-cache.js';
 
 export interface ConnectionFilterState {
   allow: net.BlockList;
   health: HealthState;
   clients: ClientCounters;
+  /** Block-list answers, cached by TTL (made at first use, with the gateway's resolver). */
+  dnsbl: CachedQuery | null;
   /** The block list score of a session, asked once however many recipients follow. */
   scores: WeakMap<GatewaySession, Promise<DnsblScore | null>>;
 }
@@ -49,8 +52,9 @@ function scoreOf(ctx: Ctx): Promise<DnsblScore | null> {
   const ip = session.remoteAddress;
   const askable = net.isIP(ip) !== 0 && options.providers.length > 0 && (options.queryPrivateAddresses || isPublicAddress(ip));
   // Not through ctx.resolver.query: it caches for the life of the resolver, and a gateway
-  // lives longer than a listing (or a list's outage) does.
-  const env = { query: (name: string) => ctx.resolver.raw.resolve4(name), health: state.health, now: ctx.now, selfTestIntervalMs: options.selfTestMinutes * 60_000 };
+  // lives longer than a listing (or a list's outage) does. Ours follows the answers' TTLs.
+  state.dnsbl ??= cachedDnsblQuery(ctx.resolver.raw, ctx.now);
+  const env = { query: state.dnsbl.query, selfTestQuery: (name: string) => ctx.resolver.raw.resolve4(name), health: state.health, now: ctx.now, selfTestIntervalMs: options.selfTestMinutes * 60_000 };
   score = (askable ? scoreAddress(ip, options.providers, options.threshold, env) : Promise.resolve(null)).then((s) => {
     // For later layers (spam scoring), also when below the threshold.
     if (s) session.marks.dnsbl = { score: s.score, listedBy: s.listings.map((l) => l.provider.zone) };
@@ -69,7 +73,7 @@ export default defineLayer({
   id: 'connection-filter',
   title: 'Connection filtering (block lists, allow list, per-IP limits)',
   options: ConnectionFilterOptions,
-  init: (o): ConnectionFilterState => ({ allow: allowList(o.allow), health: newHealthState(), clients: newClientCounters(), scores: new WeakMap() }),
+  init: (o): ConnectionFilterState => ({ allow: allowList(o.allow), health: newHealthState(), clients: newClientCounters(), dnsbl: null, scores: new WeakMap() }),
   hooks: {
     async connect(ctx): Promise<Verdict> {
       const ip = ctx.session.remoteAddress;
