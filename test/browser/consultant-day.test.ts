@@ -118,7 +118,7 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('a consultant day in 
     await page.getByRole('button', { name: 'Compare', exact: true }).first().click();
     await page.getByRole('button', { name: 'Compare with the reference' }).click();
     const table = page.getByRole('table', { name: 'Comparison' });
-    await expect.poll(async () => (await table.isVisible()) || (await page.getByRole('alert').count()) > 0, { timeout: 170_000, intervals: [1000] }).toBe(true);
+    await expect.poll(async () => (await table.isVisible()) || (await page.getByRole('alert').count()) > 0, { timeout: 170_000, interval: 1000 }).toBe(true);
     expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await table.locator('.verdict').allInnerTexts()).toContain('weaker');

@@ -36,7 +36,7 @@ const engagement = () => api.invoke('mxaudit:engagements.create', { name: 'E', c
 function waitFor<E extends EventName>(event: E, match: (p: EventOf<E>) => boolean, timeoutMs = 30_000): Promise<EventOf<E>> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => (off(), reject(new Error(`no ${event} within ${timeoutMs} ms`))), timeoutMs);
-    const off = api.subscribe((e, p) => {
+    const off = api.subscribe((e: EventName, p: unknown) => {
       if (e === event && match(p as EventOf<E>)) {
         clearTimeout(t);
         off();
