@@ -14,6 +14,8 @@ export interface SinkScript {
   rcpt?(to: string, attempt: number): { code: number; text: string } | null;
   /** Reply at the end of DATA: null accepts. `attempt` counts DATA commands, from 1. */
   data?(attempt: number): { code: number; text: string } | null;
+  /** Wait before the reply to DATA (a slow smart host). */
+  dataDelayMs?: number;
 }
 
 export interface SmtpSink {
@@ -21,6 +23,8 @@ export interface SmtpSink {
   messages: SunkMessage[];
   /** DATA commands seen (accepted or not). */
   dataAttempts(): number;
+  /** Most DATA replies pending at once. */
+  peakConcurrentData(): number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ const refusal = (r: { code: number; text: string }) => Object.assign(new Error(r
 export async function startSmtpSink(script: SinkScript = {}, port = 0): Promise<SmtpSink> {
   const messages: SunkMessage[] = [];
   let dataAttempts = 0;
+  let inData = 0;
+  let peak = 0;
   const rcptAttempts = new Map<string, number>();
   const server = new SMTPServer({
     disableReverseLookup: true,
@@ -45,10 +51,14 @@ export async function startSmtpSink(script: SinkScript = {}, port = 0): Promise<
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const r = script.data?.(++dataAttempts);
-        if (r) return cb(refusal(r));
-        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((a) => a.address), data: Buffer.concat(chunks) });
-        cb(null);
+        peak = Math.max(peak, ++inData);
+        setTimeout(() => {
+          inData--;
+          const r = script.data?.(++dataAttempts);
+          if (r) return cb(refusal(r));
+          messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((a) => a.address), data: Buffer.concat(chunks) });
+          cb(null);
+        }, script.dataDelayMs ?? 0);
       });
     },
   });
@@ -61,6 +71,7 @@ export async function startSmtpSink(script: SinkScript = {}, port = 0): Promise<
     port: (server.server.address() as AddressInfo).port,
     messages,
     dataAttempts: () => dataAttempts,
+    peakConcurrentData: () => peak,
     stop: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }

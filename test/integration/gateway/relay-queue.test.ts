@@ -170,6 +170,27 @@ describe('relay queue', () => {
     expect([listing(join(queueDir, 'pending')), listing(join(queueDir, 'messages')), listing(join(queueDir, 'failed'))]).toEqual([[], [], ['m8.json.unreadable']]);
   });
 
+  it('keeps to its concurrency, and stop() waits for the sends in flight', async () => {
+    const { queueDir, store } = workspace();
+    const s = await sink({ dataDelayMs: 300 });
+    const q = await queue(s.port, queueDir, { concurrency: 2 });
+    for (let i = 0; i < 6; i++) await q.enqueue({ id: `c${i}`, from: 'a@example.org', recipients: ['b@lab.test'], file: storedFile(store, `c${i}`).path });
+    await expect.poll(() => s.messages.length, { timeout: 10_000 }).toBe(4);
+    // Two sends are in flight (DATA sent, reply delayed): stop waits for both to finish.
+    await expect.poll(() => s.peakConcurrentData() > 0 && s.messages.length === 4).toBe(true);
+    await q.stop();
+    // Nothing was still on its way when stop() returned: no delivery completes after it.
+    const atStop = s.messages.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(s.messages.length).toBe(atStop);
+    expect(s.peakConcurrentData()).toBe(2);
+    const left = listing(join(queueDir, 'pending'));
+    expect(s.messages.length + left.length).toBe(6);
+    expect(left.length).toBeLessThanOrEqual(2);
+    // What was delivered is gone from the queue, what was not is still there for the next start.
+    expect(left.map((f) => f.replace('.json', '')).some((id) => s.messages.some((m) => m.data.toString().includes(`relay ${id}\r\n`)))).toBe(false);
+  });
+
   it('refuses ids that could leave the queue directory', async () => {
     const { queueDir, store } = workspace();
     const q = await queue(1, queueDir);
