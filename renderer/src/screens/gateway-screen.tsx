@@ -1,7 +1,7 @@
 // The reference gateway: one-click start and stop (port, lab DNS), the config editor with
 // its errors in place, the live session log, per-layer counters, the mailboxes, and the
 // attack suite and traffic generator.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { GatewaySessionView, GatewayStatus } from '../../../shared/ipc-contract.js';
 import { invoke } from '../api.js';
 import { useEvent } from '../hooks.js';
@@ -13,6 +13,8 @@ import { MailboxViewer } from '../components/mailbox-viewer.js';
 import { AttackPanel } from '../components/attack-panel.js';
 
 const MAX_SESSIONS = 300;
+/** Sessions arrive by the hundred per second under load: the view catches up this often. */
+const FLUSH_MS = 250;
 
 export function GatewayScreen() {
   const [status, setStatus] = useState<GatewayStatus | null>(null);
@@ -30,9 +32,19 @@ export function GatewayScreen() {
     void invoke('mxaudit:gateway.defaultConfig', {}).then((c) => setConfigText((t) => t ?? c.text), () => {});
   }, []);
   useEvent('onDidGatewayStatus', setStatus);
+  const pending = useRef<{ sessions: GatewaySessionView[]; stored: boolean; timer: number | null }>({ sessions: [], stored: false, timer: null });
+  useEffect(() => () => void (pending.current.timer !== null && clearTimeout(pending.current.timer)), []);
   useEvent('onDidGatewaySession', (s) => {
-    setSessions((cur) => [...cur, s].slice(-MAX_SESSIONS));
-    if (s.decisions.some((d) => d.phase === 'data' && d.reply.startsWith('250'))) setMailboxTick((n) => n + 1);
+    const p = pending.current;
+    p.sessions.push(s);
+    p.stored ||= s.decisions.some((d) => d.phase === 'data' && d.reply.startsWith('250'));
+    p.timer ??= window.setTimeout(() => {
+      const batch = p.sessions.splice(0);
+      if (p.stored) setMailboxTick((n) => n + 1);
+      p.stored = false;
+      p.timer = null;
+      setSessions((cur) => [...cur, ...batch].slice(-MAX_SESSIONS));
+    }, FLUSH_MS);
   });
 
   const running = status?.state === 'running';
