@@ -1,7 +1,8 @@
 // The reference gateway: smtp-server as the protocol engine, our layers deciding each phase,
 // a decision trace per session, counters per layer, and the mail store behind the 250.
 import { EventEmitter } from 'node:events';
-import { mkdir, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
@@ -295,7 +296,12 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       events.emit('stored', g, stored.paths);
       return { ...out.reply, text: `${out.reply.text}: queued as ${stored.id}` };
     } finally {
-      await unlink(spool).catch(() => {});
+      // A metadata operation on a file just written: done at once, not through the thread pool.
+      try {
+        unlinkSync(spool);
+      } catch {
+        /* not written (client gone) or already removed */
+      }
     }
   };
 
