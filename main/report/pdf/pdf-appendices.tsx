@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { Appendices } from '../appendix-model.js';
 import { PdfTable } from './pdf-table.js';
 import { styles } from './pdf-styles.js';
+import { PdfPre } from './pdf-pre.js';
 import { Section } from './pdf-section.js';
 
 const TRANSCRIPTS_PER_PAGE = 20;
@@ -35,7 +36,7 @@ export function PdfAppendices({ a, page }: { a: Appendices; page: PageOf }) {
             {run.map((t) => (
               <Section key={t.ref} id={t.ref} bookmark={`${t.ref} ${t.title}`}>
                 <Text style={styles.h4} minPresenceAhead={40}>{`${t.ref}  ${t.title} (cited by ${t.findings.join(', ')})`}</Text>
-                <Text style={styles.pre}>{t.lines.join('\n')}</Text>
+                <PdfPre lines={t.lines} />
               </Section>
             ))}
           </View>,

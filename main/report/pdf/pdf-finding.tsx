@@ -5,6 +5,7 @@ import type { Severity } from '../../../shared/assessment.js';
 import type { FindingView } from '../finding-view.js';
 import { severityColour } from '../severity-style.js';
 import { styles } from './pdf-styles.js';
+import { PdfPre } from './pdf-pre.js';
 import { Section } from './pdf-section.js';
 
 export function PdfBadge({ severity }: { severity: Severity }) {
@@ -13,9 +14,9 @@ export function PdfBadge({ severity }: { severity: Severity }) {
 }
 
 /** Label/value rows as one preformatted text: a table per finding costs too much layout time. */
-function labelled(rows: [string, string][]): string {
+function labelled(rows: [string, string][]): string[] {
   const width = Math.min(24, Math.max(...rows.map(([k]) => k.length)));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
 }
 
 export function PdfFinding({ f }: { f: FindingView }) {
@@ -32,7 +33,7 @@ export function PdfFinding({ f }: { f: FindingView }) {
       {f.excerpt.length > 0 && (
         <View>
           <Text style={styles.h4} minPresenceAhead={30}>Evidence: transcript</Text>
-          <Text style={styles.pre}>{f.excerpt.join('\n')}</Text>
+          <PdfPre lines={f.excerpt} />
           {f.excerptNote && (
             <Link src={`#${f.transcriptRef}`} style={styles.note}>
               {f.excerptNote}
@@ -43,13 +44,13 @@ export function PdfFinding({ f }: { f: FindingView }) {
       {f.certificate && (
         <View>
           <Text style={styles.h4}>Evidence: certificate</Text>
-          <Text style={styles.pre}>{labelled(f.certificate)}</Text>
+          <PdfPre lines={labelled(f.certificate)} />
         </View>
       )}
       {f.details.length > 0 && (
         <View>
           <Text style={styles.h4}>Evidence: details</Text>
-          <Text style={styles.pre}>{labelled(f.details)}</Text>
+          <PdfPre lines={labelled(f.details)} />
         </View>
       )}
       <Text style={styles.h4} minPresenceAhead={20}>Remediation</Text>
