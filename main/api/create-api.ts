@@ -17,15 +17,15 @@ import { AssessmentRunner } from './assessment-runner.js';
 import { GatewayController } from './gateway-controller.js';
 import { defaultConfigText, parseConfigText } from './gateway-config-check.js';
 import { listMailboxes, readMessage } from './mailbox-reader.js';
-import { exportAssessment, type ChooseExportDir } from './export-service.js';
-import { loadReference, loadTraffic } from './lab-modules.js';
+import { exportAssessment, type ChooseExportPath } from './export-service.js';
+import { loadReference } from './lab-modules.js';
 
 export interface ApiDeps {
   dataDir: string;
   transport: 'electron' | 'serve';
   spawnGateway: SpawnGatewayProcess;
-  /** Where exports go; default: the data folder's exports/. */
-  chooseExportDir?: ChooseExportDir;
+  /** Where exports go (the app: a save dialog); default: the data folder's exports/. */
+  chooseExportPath?: ChooseExportPath;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -53,7 +53,7 @@ export function createApi(deps: ApiDeps): Api {
   const store = new EngagementStore(deps.dataDir);
   const runner = new AssessmentRunner(store, emit);
   const gateway = new GatewayController(deps.spawnGateway, deps.dataDir, emit);
-  const choose: ChooseExportDir = deps.chooseExportDir ?? (async (suggested) => suggested);
+  const choose: ChooseExportPath = deps.chooseExportPath ?? (async (suggested) => suggested);
   let attackRunning = false;
   let reference: Promise<Assessment> | null = null;
   const referencePath = join(deps.dataDir, 'reference-assessment.json');
@@ -110,12 +110,7 @@ export function createApi(deps: ApiDeps): Api {
         attackRunning = false;
       }
     },
-    'mxaudit:traffic.run': async ({ messages }) => {
-      const g = gateway.running();
-      if (!g) throw new ApiError('start the gateway first: the traffic goes to it');
-      const mod = await loadTraffic();
-      return { summary: await mod.runTraffic({ host: g.host, port: g.port }, { messages }) };
-    },
+    'mxaudit:traffic.run': async ({ messages }) => ({ summary: await gateway.traffic(messages) }),
     'mxaudit:compare.run': async ({ engagementId, assessmentId }) => {
       const target = await store.readAssessment(engagementId, assessmentId);
       reference ??= getReference();

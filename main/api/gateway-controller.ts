@@ -17,6 +17,8 @@ export class GatewayController {
   private info: GatewayStarted | null = null;
   private status: GatewayStatus = stopped();
   private readonly sessions: GatewaySessionView[] = [];
+  private readonly traffics = new Map<number, { resolve: (stats: unknown) => void; reject: (e: Error) => void }>();
+  private nextTrafficId = 1;
 
   constructor(
     private readonly spawn: SpawnGatewayProcess,
@@ -76,12 +78,21 @@ export class GatewayController {
           case 'counters':
             this.set({ ...this.status, counters: m.counters });
             break;
+          case 'traffic-done': {
+            const t = this.traffics.get(m.id);
+            this.traffics.delete(m.id);
+            if (m.error) t?.reject(new ApiError(`traffic: ${m.error}`));
+            else t?.resolve(m.stats);
+            break;
+          }
           case 'stopped':
             break;
         }
       });
       proc.onExit((code) => {
         clearTimeout(timer);
+        for (const t of this.traffics.values()) t.reject(new ApiError('the gateway stopped'));
+        this.traffics.clear();
         const wasRunning = this.status.state === 'running';
         this.proc = null;
         this.info = null;
@@ -118,6 +129,18 @@ export class GatewayController {
     this.info = null;
     this.set({ ...this.status, state: 'stopped', host: null, port: null, labDns: null, error: null });
     return this.status;
+  }
+
+  /** Runs the lab traffic generator in the gateway's process; resolves with its statistics. */
+  traffic(messages: number): Promise<unknown> {
+    const g = this.running();
+    if (!g || !this.proc) return Promise.reject(new ApiError('start the gateway first: the traffic goes to it'));
+    if (!g.xclient) return Promise.reject(new ApiError('the traffic generator presents its senders with XCLIENT: start the gateway with the lab DNS'));
+    const id = this.nextTrafficId++;
+    const domain = g.domains[0] ?? 'lab.test';
+    const done = new Promise<unknown>((resolve, reject) => this.traffics.set(id, { resolve, reject }));
+    this.proc.send({ type: 'traffic', id, messages, domain, users: [`alice@${domain}`, `bob@${domain}`] });
+    return done;
   }
 
   /** On shutdown: the gateway never outlives main. */

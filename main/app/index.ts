@@ -85,10 +85,16 @@ app.whenReady().then(() => {
     dataDir: join(app.getPath('userData'), 'data'),
     transport: 'electron',
     spawnGateway: () => utilityGatewayProcess(gatewayEntry),
-    chooseExportDir: async (suggested) => {
-      const options = { title: 'Export the report into...', defaultPath: suggested, properties: ['openDirectory' as const, 'createDirectory' as const] };
-      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-      return r.canceled ? null : (r.filePaths[0] ?? null);
+    chooseExportPath: async (suggested) => {
+      const options = {
+        title: 'Export the report',
+        defaultPath: suggested,
+        buttonLabel: 'Export',
+        filters: [{ name: 'Reports', extensions: ['pdf', 'html', 'json', 'csv'] }],
+        properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+      };
+      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
     },
   });
   registerIpc(api, (sender, frameUrl) => sender === mainWindow?.webContents && frameUrl === rendererUrl);

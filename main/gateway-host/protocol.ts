@@ -4,7 +4,9 @@ import type { GatewaySessionView } from '../../shared/ipc-contract.js';
 
 export type ToGatewayHost =
   | { type: 'start'; config: unknown; lab: boolean }
-  | { type: 'stop'; graceMs: number };
+  | { type: 'stop'; graceMs: number }
+  /** The lab traffic generator, run beside the gateway so each outcome names the deciding layer. */
+  | { type: 'traffic'; id: number; messages: number; domain: string; users: string[] };
 
 export interface GatewayStarted {
   host: string;
@@ -20,6 +22,7 @@ export type FromGatewayHost =
   | { type: 'failed'; error: string }
   | { type: 'session'; session: GatewaySessionView }
   | { type: 'counters'; counters: Record<string, Record<string, number>> }
+  | { type: 'traffic-done'; id: number; stats: unknown; error: string | null }
   | { type: 'stopped' };
 
 /** What main needs of a gateway process, whatever runs it. */

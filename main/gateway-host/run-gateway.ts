@@ -56,6 +56,15 @@ export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHo
         gateway = null;
         post({ type: 'failed', error: (err as Error).message });
       }
+    } else if (m.type === 'traffic') {
+      if (!gateway) return post({ type: 'traffic-done', id: m.id, stats: null, error: 'the gateway is not running' });
+      try {
+        const { runTraffic } = await import('../lab/traffic.js');
+        const { stats } = await runTraffic({ host: gateway.host, port: gateway.port }, { messages: m.messages, domain: m.domain, users: m.users, gateway });
+        post({ type: 'traffic-done', id: m.id, stats, error: null });
+      } catch (err) {
+        post({ type: 'traffic-done', id: m.id, stats: null, error: (err as Error).message });
+      }
     } else if (m.type === 'stop') {
       if (countersTimer) clearTimeout(countersTimer);
       const g = gateway;
@@ -69,21 +78,24 @@ export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHo
   };
 }
 
-/** Lab mode as `mxaudit gateway --lab`: lab DNS zones, XCLIENT from loopback, a small directory. */
+/**
+ * Lab mode as `mxaudit gateway --lab` (main/cli/gateway-command.ts, kept in step with it): lab
+ * DNS zones, XCLIENT from loopback, a small directory, the pregreet test on loopback too.
+ */
 async function startLabMode(config: Record<string, unknown>) {
   const listen = (config.listen as { host?: string } | undefined)?.host ?? '127.0.0.1';
   const hostname = (config.hostname as string | undefined) ?? 'mx.lab.test';
   const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
   const dns = await startLabDns(labZones(hostname, domain, listen));
   const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
+  const directory = { users: [`alice@${domain}`, `bob@${domain}`], groups };
   const lab: Record<string, Record<string, unknown>> = {
     'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
-    'recipient-lookup': { directory: { users: [`alice@${domain}`, `bob@${domain}`], groups } },
-    'restricted-groups': { groups },
   };
-  // The editor's options for a layer refine the lab's (a tarpit setting keeps the directory).
+  // The editor's options for a layer refine the lab's (a score setting keeps the lab block list).
   const own = (config.layers ?? {}) as Record<string, unknown>;
   const layers: Record<string, unknown> = { ...lab, ...own };
   for (const [id, options] of Object.entries(own)) if (lab[id] && options && typeof options === 'object') layers[id] = { ...lab[id], ...options };
-  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], ...config, layers, dns: [dns.server] } };
+  const earlyTalker = { greetWaitMs: 200, passTtlSeconds: 0, skipInternal: false };
+  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], directory, earlyTalker, ...config, layers, dns: [dns.server] } };
 }

@@ -7,11 +7,40 @@ import { useEvent } from '../hooks.js';
 import { ErrorBanner } from './error-banner.js';
 import { visible } from '../../../shared/visible-text.js';
 
+interface TrafficStats {
+  attempts?: number;
+  outcomes?: Record<string, number>;
+  refusedBy?: Record<string, number>;
+  durationMs?: number;
+}
+
+function TrafficTable({ stats }: { stats: TrafficStats }) {
+  const rows = [...Object.entries(stats.outcomes ?? {}).map(([k, n]) => ['outcome', k, n] as const), ...Object.entries(stats.refusedBy ?? {}).map(([k, n]) => ['refused by', k, n] as const)];
+  return (
+    <>
+      <p role="status">
+        {stats.attempts ?? 0} attempts{stats.durationMs !== undefined ? ` in ${(stats.durationMs / 1000).toFixed(1)} s` : ''}
+      </p>
+      <table className="table compact" aria-label="Traffic statistics">
+        <tbody>
+          {rows.map(([kind, k, n]) => (
+            <tr key={`${kind}-${k}`}>
+              <th>{kind}</th>
+              <td>{visible(k, 100)}</td>
+              <td>{n}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 export function AttackPanel({ running }: { running: boolean }) {
   const [results, setResults] = useState<AttackResultView[]>([]);
   const [busy, setBusy] = useState<'attack' | 'traffic' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [traffic, setTraffic] = useState<string | null>(null);
+  const [traffic, setTraffic] = useState<TrafficStats | null>(null);
   useEvent('onDidAttackResult', (r) => setResults((cur) => [...cur.filter((x) => x.id !== r.id), r]));
   const attack = async () => {
     setBusy('attack');
@@ -30,7 +59,7 @@ export function AttackPanel({ running }: { running: boolean }) {
     setError(null);
     try {
       const r = await invoke('mxaudit:traffic.run', { messages: 50 });
-      setTraffic(JSON.stringify(r.summary, null, 2));
+      setTraffic(r.summary as TrafficStats);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -53,7 +82,7 @@ export function AttackPanel({ running }: { running: boolean }) {
       </div>
       {!running ? <p className="muted">Start the gateway first.</p> : null}
       <ErrorBanner error={error} onClose={() => setError(null)} />
-      {traffic ? <pre className="evidence">{visible(traffic, 20000)}</pre> : null}
+      {traffic ? <TrafficTable stats={traffic} /> : null}
       {results.length ? (
         <table className="table compact" aria-label="Attack results">
           <thead>

@@ -77,6 +77,28 @@ describe.runIf(swaksAvailable)('gateway process behind the API', () => {
     expect(((await api.invoke('mxaudit:mailbox.list', {})) as unknown[]).length).toBe(list.length);
   });
 
+  it('plays the attack suite and the traffic generator against the running gateway', async () => {
+    await expect(api.invoke('mxaudit:attack.run', {})).rejects.toThrow(/start the gateway first/);
+    const status = (await api.invoke('mxaudit:gateway.start', { port: 0, labDns: true, configText: '{ "layers": { "recipient-lookup": { "tarpitSeconds": 0 } } }' })) as GatewayStatus;
+    try {
+      const streamed: string[] = [];
+      const off = api.subscribe((e, p) => e === 'onDidAttackResult' && streamed.push((p as { id: string }).id));
+      const results = (await api.invoke('mxaudit:attack.run', {})) as { id: string; verdict: string; asExpected: boolean }[];
+      off();
+      expect(results.length).toBeGreaterThanOrEqual(10);
+      expect(streamed).toEqual(results.map((r) => r.id));
+      // The lab gateway stops every attack with the intended layer.
+      expect(results.filter((r) => !r.asExpected)).toEqual([]);
+      const traffic = (await api.invoke('mxaudit:traffic.run', { messages: 40 })) as { summary: { attempts: number; outcomes: Record<string, number> } };
+      expect(traffic.summary.attempts).toBeGreaterThan(0);
+      expect(Object.values(traffic.summary.outcomes).reduce((a, b) => a + b, 0)).toBe(traffic.summary.attempts);
+      expect(Object.keys(traffic.summary.outcomes)).toContain('delivered');
+    } finally {
+      await api.invoke('mxaudit:gateway.stop', {});
+    }
+    expect(await portState(status.port!)).toBe('ECONNREFUSED');
+  }, 120_000);
+
   it('never outlives a killed serve process', async () => {
     const serve = await startServeProcess();
     try {
