@@ -123,6 +123,8 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('a consultant day in 
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await table.locator('.verdict').allInnerTexts()).toContain('weaker');
     await browser.screenshot('09-compare');
+    await page.getByLabel('Verdict filter').selectOption('weaker');
+    expect(new Set(await table.locator('.verdict').allInnerTexts())).toEqual(new Set(['weaker']));
   }, 180_000);
 
   it('exports a PDF report with the findings', async () => {
@@ -173,6 +175,15 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('a consultant day in 
     await expect.poll(() => page.getByRole('table', { name: 'Headers' }).innerText()).toMatch(/X-SCL/i);
     await expect.poll(() => page.getByLabel('Message body').innerText()).toContain('hello from the browser test');
     await browser.screenshot('12-gateway-running');
+    // The attack suite and the traffic generator, against the running gateway.
+    await page.getByRole('button', { name: 'Run the attack suite' }).click();
+    const attacks = page.getByRole('table', { name: 'Attack results' });
+    await expect.poll(() => page.getByRole('button', { name: 'Run the attack suite' }).isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await attacks.locator('tbody tr').count()).toBeGreaterThanOrEqual(10);
+    expect((await attacks.locator('.status').allInnerTexts()).filter((t) => !t.endsWith('as expected'))).toEqual([]);
+    await page.getByRole('button', { name: 'Generate traffic' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Traffic statistics' }).innerText(), { timeout: 60_000 }).toMatch(/delivered/);
+    await browser.screenshot('12b-gateway-attack-and-traffic');
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await expect.poll(() => state.innerText(), { timeout: 30_000 }).toBe('stopped');
     // Stopped means stopped: nothing listens on the port any more.
@@ -183,7 +194,7 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('a consultant day in 
     });
     expect(refused).toBe('ECONNREFUSED');
     await browser.screenshot('13-gateway-stopped');
-  }, 90_000);
+  }, 150_000);
 
   it('is keyboard navigable and has a dark theme', async () => {
     await page.keyboard.press('Alt+1');

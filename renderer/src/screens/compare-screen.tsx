@@ -14,6 +14,7 @@ export function CompareScreen({ selection, go }: { selection: Selection; go: Go 
   const [progress, setProgress] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [verdict, setVerdict] = useState('');
   useEvent('onDidCompareProgress', (p) => setProgress(p.message));
   const { engagementId, assessmentId } = selection;
   if (!engagementId || !assessmentId) {
@@ -65,6 +66,17 @@ export function CompareScreen({ selection, go }: { selection: Selection; go: Go 
             {rows.length} comparisons{counts.length ? `: ${counts.map(([v, n]) => `${n} ${v}`).join(', ')}` : ''}
             {referenceAt ? ` (reference of ${new Date(referenceAt).toLocaleString()})` : ''}
           </p>
+          <label className="inline">
+            Show{' '}
+            <select aria-label="Verdict filter" value={verdict} onChange={(e) => setVerdict(e.target.value)}>
+              <option value="">every verdict</option>
+              {counts.map(([v]) => (
+                <option key={v} value={v}>
+                  {v} only
+                </option>
+              ))}
+            </select>
+          </label>
           <table className="table compare" aria-label="Comparison">
             <thead>
               <tr>
@@ -76,7 +88,7 @@ export function CompareScreen({ selection, go }: { selection: Selection; go: Go 
               </tr>
             </thead>
             <tbody>
-              {rows.map((r, i) => (
+              {rows.filter((r) => !verdict || r.verdict === verdict).map((r, i) => (
                 <tr key={i}>
                   <td>{r.checkId}</td>
                   <td className="mono small">{r.fact}</td>
