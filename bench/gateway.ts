@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLabDns } from '../main/dns/lab-dns-server.js';
-import { renderTable, runProcess } from './lib.js';
+import { onInterrupt, renderTable, runProcess } from './lib.js';
 import {
   cpuSeconds, countFiles, hwmKb, rssKb, startHaraka, startMxauditGateway, startPostfixServer, startSmtpSink,
   DOMAIN, RCPT_KNOWN, RCPT_UNKNOWN, SENDER, BL_ZONE, LISTED_SOURCE, HARAKA_VERSION,
@@ -111,10 +111,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
   });
   const rows: Row[] = [];
   const stopping: RunningServer[] = [];
-  const onSignal = () => {
-    void Promise.all(stopping.map((s) => s.stop())).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  const removeHandlers = onInterrupt(() => Promise.all(stopping.map((s) => s.stop())));
   try {
     process.stderr.write(`gateway bench: ${o.messages} messages per scenario (+${o.warmup} warm-up), ${o.size}-byte messages, ${o.concurrency} sessions in parallel; lab DNS ${dns.server}\n`);
     for (const sc of SCENARIOS) {
@@ -141,7 +138,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
+    removeHandlers();
     await dns.stop();
   }
 

@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: bounded child processes with wall-clock timing,
 // statistics, a plain-text table, and an strace-based check that a process only talked to loopback.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 // ---------------------------------------------------------------------------
 // Child processes.
@@ -18,21 +18,45 @@ export interface ProcessResult {
   error?: string;
 }
 
-/** Children still running: killed by killAllChildren() on SIGINT/SIGTERM. */
-const live = new Set<ChildProcess>();
+// Every child leads its own process group, and the whole group is killed on timeout, when the
+// leader exits (stragglers a script left behind) and on interrupt: a script (testssl.sh forks
+// openssl, date, awk...) or a client that forks must not leave processes running.
 
-export function killAllChildren(): void {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
+/** Process groups still running: killed by killAllChildren(). */
+const liveGroups = new Set<number>();
+
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    /* already gone */
   }
-  live.clear();
 }
 
-/** Run `cmd args` to completion, SIGKILLed after `timeoutMs`; times the whole process. */
+/** SIGKILLs every process group started by runProcess() that is still running (synchronous). */
+export function killAllChildren(): void {
+  for (const pgid of liveGroups) killGroup(pgid);
+  liveGroups.clear();
+}
+
+/**
+ * On SIGINT/SIGTERM: kill every child group, run `cleanup` (stop servers), exit 130. Returns the
+ * function that removes the handlers (call it when the suite is done).
+ */
+export function onInterrupt(cleanup: () => Promise<unknown> = async () => {}): () => void {
+  const handler = () => {
+    killAllChildren();
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** Run `cmd args` to completion as the leader of a new process group, SIGKILLed after `timeoutMs`; times the whole process. */
 export function runProcess(cmd: string, args: string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
   return new Promise((resolve) => {
     let stdout = '';
@@ -40,11 +64,12 @@ export function runProcess(cmd: string, args: string[], opts: { timeoutMs: numbe
     let timedOut = false;
     let spawnError: string | undefined;
     const started = performance.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const pgid = child.pid;
+    if (pgid) liveGroups.add(pgid);
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (pgid) killGroup(pgid);
     }, opts.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -52,7 +77,10 @@ export function runProcess(cmd: string, args: string[], opts: { timeoutMs: numbe
     child.on('close', (code, signal) => {
       const ms = performance.now() - started;
       clearTimeout(timer);
-      live.delete(child);
+      if (pgid) {
+        killGroup(pgid);
+        liveGroups.delete(pgid);
+      }
       resolve({ code, signal, stdout, stderr, ms, timedOut, ...(spawnError ? { error: spawnError } : {}) });
     });
   });

@@ -1,66 +1,19 @@
 // Helpers for the TLS bench (bench/tls-vs-testssl.ts):
-// - runGroup(): like lib.ts runProcess, but the child leads its own process group and the whole
-//   group is killed on timeout / interrupt. testssl.sh is a bash script that forks openssl, date,
-//   awk, ...: killing only the bash would leave its children running.
+// - runGroup(): lib.ts runProcess (every child leads its own process group, killed as a whole).
 // - auditProcessTree(): strace -f of a command, reporting every network destination (connect,
 //   sendto, sendmsg and sendmmsg: glibc and libuv can batch UDP sends with sendmmsg) and every
 //   program it executed, so a network client (curl, wget, dig, ...) started by a script shows up.
 // - ensureBuilt(): the CLI bundle the bench times exists and is not older than the sources.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { NetworkAudit, ProcessResult } from './lib.js';
+import { runProcess, type NetworkAudit } from './lib.js';
 
 // ---------------------------------------------------------------------------
-// Process groups.
+// Process groups: lib.ts runs every child as a process group now; the old names stay for callers.
 
-const liveGroups = new Set<number>();
-
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-/** SIGKILLs every process group started by runGroup() that is still running (synchronous). */
-export function killAllGroups(): void {
-  for (const pgid of liveGroups) killGroup(pgid);
-  liveGroups.clear();
-}
-
-/** Run `cmd args` as the leader of a new process group; the group is SIGKILLed after `timeoutMs`. Times the whole process. */
-export function runGroup(cmd: string, args: string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let spawnError: string | undefined;
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const pgid = child.pid;
-    if (pgid) liveGroups.add(pgid);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (pgid) killGroup(pgid);
-    }, opts.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => (spawnError = err.message));
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - started;
-      clearTimeout(timer);
-      if (pgid) {
-        // Stragglers (a backgrounded helper the script did not wait for) go with their leader.
-        killGroup(pgid);
-        liveGroups.delete(pgid);
-      }
-      resolve({ code, signal, stdout, stderr, ms, timedOut, ...(spawnError ? { error: spawnError } : {}) });
-    });
-  });
-}
+export { runProcess as runGroup, killAllChildren as killAllGroups } from './lib.js';
 
 // ---------------------------------------------------------------------------
 // strace audit.
@@ -81,7 +34,7 @@ const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^
 export async function auditProcessTree(cmd: string, args: string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }, tag: string): Promise<ProcessTreeAudit> {
   const log = join(tmpdir(), `mxaudit-bench-strace-${process.pid}-${tag}.log`);
   try {
-    const r = await runGroup(
+    const r = await runProcess(
       'strace',
       ['-f', '-qq', '-s', '256', '-e', 'trace=connect,sendto,sendmsg,sendmmsg,bind,execve', '-o', log, cmd, ...args],
       opts,
