@@ -97,7 +97,7 @@ app.whenReady().then(() => {
       return r.canceled || !r.filePath ? null : r.filePath;
     },
   });
-  registerIpc(api, (sender, frameUrl) => sender === mainWindow?.webContents && frameUrl === rendererUrl);
+  registerIpc(api, (sender, frameUrl) => sender === mainWindow?.webContents && frameUrl?.split(/[?#]/)[0] === rendererUrl);
   api.subscribe((event, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, { event, payload }));
   Menu.setApplicationMenu(buildMenu(() => mainWindow, (screen) => mainWindow?.webContents.send(EVENT_CHANNEL, { event: 'onDidRequestScreen', payload: { screen } })));
 

@@ -9,11 +9,13 @@ const HOSTILE_BANNER = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
 describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the browser UI', () => {
   let server: ScriptedServer;
+  let silent: ScriptedServer;
   let serve: ServeProcess;
   let browser: Browser;
 
   beforeAll(async () => {
     server = await startScriptedServer(hostileScripts['HTML/JS and ANSI in the banner']);
+    silent = await startScriptedServer(hostileScripts['silence after connect']);
     serve = await startServeProcess();
     browser = await openBrowser(serve.url);
   }, 60_000);
@@ -22,6 +24,7 @@ describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the bro
     await browser?.close();
     await serve?.stop();
     await server?.close();
+    await silent?.close();
   });
 
   it('shows the banner as text and runs none of it', async () => {
@@ -57,5 +60,20 @@ describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the bro
     expect(await page.locator('script:not([src])').count()).toBe(0);
     expect(browser.dialogs).toEqual([]);
     expect(browser.problems).toEqual([]);
+  });
+
+  it('cancels a run stuck on a silent server', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('textbox', { name: 'Hosts', exact: true }).fill(`127.0.0.1:${silent.port}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const progress = page.getByRole('table', { name: 'Check progress' });
+    await expect.poll(() => progress.locator('tr[data-check="ehlo"] .status').innerText()).toBe('running');
+    const cancelledAt = Date.now();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => page.getByText(/^Cancelled: what finished is saved/).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000); // the reply timeout (30 s) did not end it
+    await expect.poll(() => progress.locator('tr[data-check="ehlo"] .status').innerText()).toBe('error');
+    await browser.screenshot('22-assessment-cancelled');
   });
 });
