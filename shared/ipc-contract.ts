@@ -26,6 +26,9 @@ export const RunAssessmentRequestSchema = z
     relayCanary: email.or(z.literal('')).default(''),
     timeoutMs: ms.nullable().default(null),
     commandTimeoutMs: ms.nullable().default(null),
+    /** Block lists to ask besides the public ones (your own, a lab list); with rblOnly, only these. */
+    rblZones: z.array(z.string().trim().min(1).max(253)).max(20).default([]),
+    rblOnly: z.boolean().default(false),
     /** Check ids or categories; empty = all. */
     checks: z.array(z.string().regex(/^[a-z0-9-]{1,40}$/)).max(64).default([]),
     /** The authorization box: without it active checks are skipped, never run. */
@@ -33,7 +36,8 @@ export const RunAssessmentRequestSchema = z
   })
   .strict()
   .refine((r) => r.hosts.length > 0 || r.domain !== '', { message: 'give a host or a domain', path: ['hosts'] })
-  .refine((r) => !r.relayCanary || r.authorized, { message: 'a relay canary needs the authorization box', path: ['relayCanary'] });
+  .refine((r) => !r.relayCanary || r.authorized, { message: 'a relay canary needs the authorization box', path: ['relayCanary'] })
+  .refine((r) => !r.rblOnly || r.rblZones.length > 0, { message: 'give the block lists to ask', path: ['rblZones'] });
 export type RunAssessmentRequest = z.input<typeof RunAssessmentRequestSchema>;
 
 export const CheckInfoSchema = z.object({ id: z.string(), title: z.string(), category: z.string(), active: z.boolean(), scope: z.string() });

@@ -5,6 +5,7 @@ import { runProbe, selectChecks, UnknownCheckError, type HostPort, type ProbePro
 import { registry } from '../probe/registry.js';
 import { resolveMx } from '../dns/mx.js';
 import { parseTarget } from '../probe/target.js';
+import { parseRblZones } from '../dns/dnsbl/zones.js';
 import { createResolver, parseDnsServer } from '../net/resolver.js';
 import { defaultTimeouts } from '../net/smtp-client.js';
 import { defaultProbeOptions, probeOptions } from '../probe/default-options.js';
@@ -40,6 +41,12 @@ export class AssessmentRunner {
     } catch (err) {
       throw new ApiError((err as Error).message, [{ path: 'resolver', message: (err as Error).message }]);
     }
+    let rblZones: string[];
+    try {
+      rblZones = [...new Set(req.rblZones.flatMap(parseRblZones))];
+    } catch (err) {
+      throw new ApiError((err as Error).message, [{ path: 'rblZones', message: (err as Error).message }]);
+    }
     if (req.caPem && !req.caPem.includes('-----BEGIN CERTIFICATE-----')) throw new ApiError('the CA bundle is not PEM certificates', [{ path: 'caPem', message: 'expected PEM certificates' }]);
     const targets: HostPort[] = [];
     for (const spec of req.hosts) {
@@ -66,6 +73,8 @@ export class AssessmentRunner {
       timeouts: { connectMs: Math.min(defaultTimeouts.connectMs, commandMs), commandMs, sessionMs: req.timeoutMs ?? defaultTimeouts.sessionMs },
       checkTimeoutMs: req.timeoutMs,
       harvest: { ...defaultProbeOptions.harvest },
+      rblZones,
+      rblOnly: req.rblOnly,
     });
     const runId = newId();
     const controller = new AbortController();

@@ -12,7 +12,7 @@ export function FindingDetail({ finding }: { finding: Finding }) {
     <article aria-labelledby="finding-title">
       <h2 id="finding-title">{finding.title}</h2>
       <p>
-        <SeverityBadge severity={finding.severity} /> <span className="mono">{finding.id}</span> on {finding.host}:{finding.port}
+        <SeverityBadge severity={finding.severity} /> <span className="mono">{finding.id}</span> on {finding.port ? `${finding.host}:${finding.port}` : finding.host}
         {finding.address ? ` (${finding.address})` : ''}
       </p>
       <h3>Description</h3>

@@ -26,7 +26,8 @@ const splitList = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(B
 export function AssessmentScreen({ selection, go }: { selection: Selection; go: Go }) {
   const checks = useLoad(() => invoke('mxaudit:checks.list', {}), []);
   const engagement = useLoad(() => (selection.engagementId ? invoke('mxaudit:engagements.get', { id: selection.engagementId }) : Promise.resolve(null)), [selection.engagementId]);
-  const [form, setForm] = useState({ hosts: '', domain: '', ports: '25', resolver: '', caPem: '', validRcpt: '', relayCanary: '', timeoutS: '', commandTimeoutMs: '' });
+  const [form, setForm] = useState({ hosts: '', domain: '', ports: '25', resolver: '', caPem: '', validRcpt: '', relayCanary: '', timeoutS: '', commandTimeoutMs: '', rblZones: '' });
+  const [rblOnly, setRblOnly] = useState(false);
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const [authorized, setAuthorized] = useState(false);
   const [issues, setIssues] = useState<Record<string, string>>({});
@@ -73,6 +74,8 @@ export function AssessmentScreen({ selection, go }: { selection: Selection; go: 
         caPem: form.caPem,
         validRcpt: splitList(form.validRcpt),
         relayCanary: form.relayCanary.trim(),
+        rblZones: splitList(form.rblZones),
+        rblOnly,
         timeoutMs: num(form.timeoutS, 1000),
         commandTimeoutMs: num(form.commandTimeoutMs),
         checks: picked ? [...selected] : [],
@@ -126,6 +129,16 @@ export function AssessmentScreen({ selection, go }: { selection: Selection; go: 
           </Field>
           <Field label="Timeout per reply (ms)" error={issues.commandTimeoutMs}>
             {(id, d) => <input id={id} inputMode="numeric" aria-describedby={d} value={form.commandTimeoutMs} onChange={set('commandTimeoutMs')} placeholder="default" />}
+          </Field>
+          <Field label="Block lists" error={issues.rblZones} hint="zones besides the public lists, comma separated">
+            {(id, d) => (
+              <div className="stack tight">
+                <input id={id} aria-describedby={d} value={form.rblZones} onChange={set('rblZones')} placeholder="bl.example.net" />
+                <label className="inline">
+                  <input type="checkbox" checked={rblOnly} onChange={(e) => setRblOnly(e.target.checked)} /> only these
+                </label>
+              </div>
+            )}
           </Field>
         </div>
         <Field label="CA bundle (PEM)" error={issues.caPem} hint="extra CA certificates for STARTTLS; paste or pick a file">

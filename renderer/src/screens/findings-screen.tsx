@@ -12,6 +12,8 @@ import { FindingDetail } from '../components/finding-detail.js';
 import { FactViews } from '../components/fact-views.js';
 
 const rank: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+/** host:port, or the domain alone for domain findings (port 0). */
+const where = (f: { host: string; port: number }) => (f.port ? `${f.host}:${f.port}` : f.host);
 type SortKey = 'severity' | 'id' | 'host' | 'checkId';
 
 export function FindingsScreen({ selection, go }: { selection: Selection; go: Go }) {
@@ -29,10 +31,10 @@ export function FindingsScreen({ selection, go }: { selection: Selection; go: Go
     if (!a) return [];
     const f = a.findings
       .map((x, i) => ({ ...x, index: i }))
-      .filter((x) => (!filter.severity || x.severity === filter.severity) && (!filter.host || `${x.host}:${x.port}` === filter.host) && (!filter.check || x.checkId === filter.check))
+      .filter((x) => (!filter.severity || x.severity === filter.severity) && (!filter.host || where(x) === filter.host) && (!filter.check || x.checkId === filter.check))
       .filter((x) => !filter.text || `${x.id} ${x.title}`.toLowerCase().includes(filter.text.toLowerCase()));
     const cmp = (x: Finding, y: Finding) =>
-      sort.key === 'severity' ? rank[x.severity] - rank[y.severity] || y.id.localeCompare(x.id) : sort.key === 'host' ? `${x.host}:${x.port}`.localeCompare(`${y.host}:${y.port}`) : String(x[sort.key]).localeCompare(String(y[sort.key]));
+      sort.key === 'severity' ? rank[x.severity] - rank[y.severity] || y.id.localeCompare(x.id) : sort.key === 'host' ? where(x).localeCompare(where(y)) : String(x[sort.key]).localeCompare(String(y[sort.key]));
     return f.sort((x, y) => (sort.desc ? -cmp(x, y) : cmp(x, y)));
   }, [a, sort, filter]);
 
@@ -51,7 +53,7 @@ export function FindingsScreen({ selection, go }: { selection: Selection; go: Go
   }
   if (!a) return <ErrorBanner error={loaded.error} />;
 
-  const hosts = [...new Set(a.findings.map((f) => `${f.host}:${f.port}`))];
+  const hosts = [...new Set(a.findings.map(where))];
   const checks = [...new Set(a.findings.map((f) => f.checkId))];
   const current = picked !== null ? a.findings[picked] : null;
   const header = (key: SortKey, label: string) => (
@@ -122,9 +124,7 @@ export function FindingsScreen({ selection, go }: { selection: Selection; go: Go
                     </button>
                     <div className="muted mono small">{f.id}</div>
                   </td>
-                  <td>
-                    {f.host}:{f.port}
-                  </td>
+                  <td>{where(f)}</td>
                   <td>{f.checkId}</td>
                 </tr>
               ))}
