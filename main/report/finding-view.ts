@@ -5,9 +5,9 @@ import type { Finding, Severity } from '../../shared/assessment.js';
 import { safeBlock, safeLine, safeValue } from './safe-text.js';
 
 /** Transcript lines shown under a finding; the rest is in the appendix. */
-export const EXCERPT_LINES = 10;
-const DETAIL_CHARS = 300;
-const MAX_DETAILS = 8;
+export const EXCERPT_LINES = 8;
+const DETAIL_CHARS = 240;
+const MAX_DETAILS = 6;
 
 export interface FindingView {
   /** Reference in the document: F-01, F-02... */

@@ -10,12 +10,32 @@ import { PdfPre } from './pdf-pre.js';
 import { Section } from './pdf-section.js';
 
 const TRANSCRIPTS_PER_PAGE = 20;
+/**
+ * Transcript lines printed in the PDF, per transcript and in all: every line costs layout time
+ * (about half a millisecond) and a client reads the evidence, not hundreds of pages of SMTP.
+ * The HTML and JSON reports always carry every transcript in full.
+ */
+export const PDF_LINES_PER_TRANSCRIPT = 120;
+export const PDF_TRANSCRIPT_BUDGET = 1500;
+
+/** Cuts the transcripts to the PDF's budget, each cut saying where the rest is. */
+export function pdfTranscripts(all: Appendices['transcripts']): Appendices['transcripts'] {
+  let left = PDF_TRANSCRIPT_BUDGET;
+  return all.map((t) => {
+    const keep = Math.max(0, Math.min(t.lines.length, PDF_LINES_PER_TRANSCRIPT, left));
+    left -= keep;
+    if (keep === t.lines.length) return t;
+    const rest = `[${t.lines.length - keep} more lines of this transcript are in the HTML and JSON reports]`;
+    return { ...t, lines: [...t.lines.slice(0, keep), rest] };
+  });
+}
 
 type PageOf = (bookmark: string, children: ReactNode) => ReactNode;
 
 export function PdfAppendices({ a, page }: { a: Appendices; page: PageOf }) {
+  const transcripts = pdfTranscripts(a.transcripts);
   const runs: Appendices['transcripts'][] = [];
-  for (let i = 0; i < a.transcripts.length; i += TRANSCRIPTS_PER_PAGE) runs.push(a.transcripts.slice(i, i + TRANSCRIPTS_PER_PAGE));
+  for (let i = 0; i < transcripts.length; i += TRANSCRIPTS_PER_PAGE) runs.push(transcripts.slice(i, i + TRANSCRIPTS_PER_PAGE));
   const span = (run: Appendices['transcripts']) => (run.length > 1 ? `${run[0].ref} to ${run[run.length - 1].ref}` : run[0].ref);
   return (
     <>

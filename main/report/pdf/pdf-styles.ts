@@ -11,7 +11,7 @@ export const styles = StyleSheet.create({
   p: { marginBottom: 4 },
   note: { color: '#4b5563', fontSize: 8 },
   mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
-  preBox: { backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
+  pre: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3, backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
   finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
   metaRow: { flexDirection: 'row', marginBottom: 3 },

@@ -19,8 +19,11 @@ export function pdfPages(file: string): number {
   return Number(m[1]);
 }
 
-export function pdfFonts(file: string): string[] {
-  return execFileSync('pdffonts', [file]).toString().split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0]);
+/** Font names and whether each is embedded (pdffonts' "emb" column). */
+export function pdfFonts(file: string): { name: string; embedded: boolean }[] {
+  const lines = execFileSync('pdffonts', [file]).toString().split('\n');
+  const embAt = lines[0].indexOf('emb');
+  return lines.slice(2).filter(Boolean).map((l) => ({ name: l.split(/\s+/)[0], embedded: l.slice(embAt, embAt + 3).trim() === 'yes' }));
 }
 
 /** Renders every page to PNG; keeps the first `keep` as artifacts; returns how many rendered. */
