@@ -1,6 +1,8 @@
 // A domain assessment in the browser: MX expansion through the lab DNS server (the resolver
 // typed in the form), then the SPF include tree and the DNSBL table in the fact views, and the
 // DMARC finding. Real Postfix as the MX, real lab DNS, real Chromium.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPostfix, type PostfixInstance } from '../support/postfix.js';
 import { describePostfix } from '../support/probe-postfix.js';
@@ -70,5 +72,16 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
     await expect.poll(() => rbl.innerText()).toMatch(/bl\.lab\.test\s+127\.0\.0\.1\s+clean/);
     await browser.screenshot('32-facts-dnsbl');
     expect(browser.problems).toEqual([]);
+  });
+
+  it('deletes the engagement with its assessments, after a confirmation', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Alt+1');
+    const list = page.getByRole('list', { name: 'Engagement list' });
+    await list.getByRole('button', { name: /Domain review/ }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete it and its assessments' }).click();
+    await expect.poll(() => list.innerText()).not.toContain('Domain review');
+    expect(readdirSync(join(serve.dataDir, 'engagements'))).toEqual([]);
   });
 });

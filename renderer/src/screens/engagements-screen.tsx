@@ -1,6 +1,6 @@
 // Engagements: the list, the form to create one (client, scope, who authorized which hosts
 // and when), and the open engagement's assessments.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiCallError, invoke } from '../api.js';
 import { useLoad } from '../hooks.js';
 import type { Go } from '../app.js';
@@ -15,6 +15,19 @@ export function EngagementsScreen({ selection, go }: { selection: Selection; go:
   const list = useLoad(() => invoke('mxaudit:engagements.list', {}), []);
   const open = useLoad(() => (selection.engagementId ? invoke('mxaudit:engagements.get', { id: selection.engagementId }) : Promise.resolve(null)), [selection.engagementId]);
   const [creating, setCreating] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  useEffect(() => setConfirmDelete(false), [selection.engagementId]);
+  const remove = async (id: string) => {
+    try {
+      await invoke('mxaudit:engagements.delete', { id });
+      setConfirmDelete(false);
+      list.reload();
+      go('engagements', { engagementId: null, assessmentId: null });
+    } catch (e) {
+      setDeleteError((e as Error).message);
+    }
+  };
 
   return (
     <div className="columns">
@@ -54,10 +67,27 @@ export function EngagementsScreen({ selection, go }: { selection: Selection; go:
           <>
             <div className="panel-head">
               <h2 id="eng-detail">{open.data.engagement.name}</h2>
-              <button type="button" onClick={() => go('assessment')}>
-                New assessment
-              </button>
+              <div className="actions">
+                <button type="button" onClick={() => go('assessment')}>
+                  New assessment
+                </button>
+                {confirmDelete ? (
+                  <>
+                    <button type="button" className="danger" onClick={() => void remove(open.data!.engagement.id)}>
+                      Delete it and its assessments
+                    </button>
+                    <button type="button" className="secondary" onClick={() => setConfirmDelete(false)}>
+                      Keep
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="secondary" onClick={() => setConfirmDelete(true)}>
+                    Delete
+                  </button>
+                )}
+              </div>
             </div>
+            <ErrorBanner error={deleteError} onClose={() => setDeleteError(null)} />
             <dl className="facts">
               <dt>Client</dt>
               <dd>{open.data.engagement.client}</dd>
