@@ -150,7 +150,7 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
     } else sendGreeting.call(conn);
     const held = st.held;
     st.held = null;
-    if (held) setImmediate(() => conn._onCommand(held.command, held.callback));
+    if (held && !conn._closing) setImmediate(() => conn._onCommand(held.command, held.callback));
   };
 
   // Any byte before the greeting is early talk, a partial line too.
@@ -216,7 +216,8 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
       const r = policy.limitReached(this.session, kind, line.slice(0, 80));
       send.call(this, r.code, r.text, false); // 421: closed
     };
-    if (st.errors >= policy.limits.errors) return limit('errors');
+    // At the limit nothing more is answered, but QUIT still ends the session politely.
+    if (st.errors >= policy.limits.errors && name !== 'QUIT') return limit('errors');
     if (st.refused && !this._nextHandler) {
       if (name === 'QUIT') return onCommand.call(this, command, callback);
       // A trusted proxy presents another client: that one is judged afresh.
