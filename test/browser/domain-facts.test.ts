@@ -37,7 +37,7 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
     await postfix?.stop();
   });
 
-  it('expands the MX set and shows the SPF tree and the DNSBL answers', async () => {
+  it('expands the MX set and shows the SPF tree, the DNSBL answers and the harvest timing', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'New engagement' }).click();
     await page.getByRole('textbox', { name: 'Engagement name' }).fill('Domain review');
@@ -51,9 +51,11 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
     await page.getByRole('textbox', { name: 'Block lists' }).fill('bl.lab.test');
     await page.getByRole('checkbox', { name: 'only these' }).check();
     await page.getByRole('button', { name: 'None' }).click();
-    for (const id of ['mx', 'spf', 'dmarc', 'ehlo', 'dnsbl']) await page.getByRole('checkbox', { name: new RegExp(`^${id}( active)?$`) }).check();
+    for (const id of ['mx', 'spf', 'dmarc', 'ehlo', 'dnsbl', 'harvest']) await page.getByRole('checkbox', { name: new RegExp(`^${id}( active)?$`) }).check();
+    await page.getByLabel('Valid recipient').fill('alice@lab.test');
+    await page.getByRole('checkbox', { name: /I am authorized/ }).check();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(() => page.getByText('Finished.').isVisible(), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Finished.').isVisible(), { timeout: 120_000 }).toBe(true);
     await expect.poll(() => page.getByText(/MX of lab\.test: 10 mx\.lab\.test \(127\.0\.0\.1\)/).isVisible()).toBe(true);
     const progress = page.getByRole('table', { name: 'Check progress' });
     expect(await progress.locator('tr[data-check="ehlo"] td').first().innerText()).toBe(`mx.lab.test:${postfix.port}`);
@@ -71,8 +73,12 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
     const rbl = page.getByRole('table', { name: 'DNSBL answers' });
     await expect.poll(() => rbl.innerText()).toMatch(/bl\.lab\.test\s+127\.0\.0\.1\s+clean/);
     await browser.screenshot('32-facts-dnsbl');
+    await page.getByRole('tab', { name: 'Harvest' }).click();
+    await expect.poll(() => panel.innerText()).toMatch(/Recipients timed\s+\d+ over \d+ connection/);
+    expect(await panel.getByRole('img', { name: /Reply time per recipient/ }).isVisible()).toBe(true);
+    await browser.screenshot('33-facts-harvest');
     expect(browser.problems).toEqual([]);
-  });
+  }, 150_000);
 
   it('deletes the engagement with its assessments, after a confirmation', async () => {
     const { page } = browser;
