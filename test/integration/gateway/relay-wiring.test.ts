@@ -11,12 +11,13 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../main/gateway/server.js';
 import { startRelayQueue } from '../../../main/gateway/relay/relay-queue.js';
+import { RelayConfigSchema } from '../../../main/gateway/relay/relay-config.js';
 import { createResolver } from '../../../main/net/resolver.js';
 import { startLabDns, type LabDnsServer } from '../../support/lab-dns.js';
 import { swaks } from '../../support/smtp-clients.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mxaudit-relay-'));
-const queueReady = await startRelayQueue({ host: '127.0.0.1', port: 9 }, { queueDir: join(dir, 'probe-queue'), hostname: 'mx.lab.test' }).then(
+const queueReady = await startRelayQueue(RelayConfigSchema.parse({ host: '127.0.0.1', port: 9 }), { queueDir: join(dir, 'probe-queue'), hostname: 'mx.lab.test' }).then(
   async (q) => (await q.stop(), true),
   (err: Error) => !/not implemented/.test(err.message),
 );
