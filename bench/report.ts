@@ -1,0 +1,112 @@
+// The report suite: time and peak memory of the PDF report for 100 and 500 findings. The
+// findings are a real assessment's (the engine against a real Postfix with many findings),
+// replicated over more hosts so that every host has its own transcripts, as a large multi-MX
+// assessment would. Each render runs in a fresh child process (its peak RSS is the figure);
+// `mxaudit report --pdf` through the built CLI is timed too (start-up included).
+// Goal (issue 7): 100 findings under 2 s. Speed is reported, never asserted.
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { Assessment } from '../shared/assessment.js';
+import { postfixAvailable } from '../test/support/postfix.js';
+import { manyFindingsAssessment } from '../test/integration/report/real-assessments.js';
+import { median, renderTable, runProcess } from './lib.js';
+import { ensureBuilt } from './tls-support.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'main/cli/bin.mjs');
+const GOAL_MS = 2000;
+
+export interface ReportBenchOptions {
+  runs: number;
+  timeoutMs: number;
+  /** Finding counts to render (default 100 and 500). */
+  sizes?: number[];
+  build: boolean;
+  jsonPath: string;
+}
+
+/** `n` findings from the real ones, a new host every time the real set is used up. */
+export function replicate(a: Assessment, n: number): Assessment {
+  const per = a.findings.length;
+  const findings = Array.from({ length: n }, (_, i) => {
+    const f = a.findings[i % per];
+    const k = Math.floor(i / per);
+    return k === 0 ? f : { ...f, host: `mx${k}.example.test` };
+  });
+  const hostCount = Math.ceil(n / per);
+  const hosts = Array.from({ length: hostCount }, (_, k) => (k === 0 ? a.hosts[0] : { ...a.hosts[0], host: `mx${k}.example.test` }));
+  return { ...a, findings, hosts };
+}
+
+interface Row {
+  findings: number;
+  pages: number;
+  renderMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  cliMs: number;
+  bytes: number;
+}
+
+export async function runReportBench(opts: ReportBenchOptions): Promise<number> {
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  log('\n== report: PDF of N findings (real findings replicated over hosts) ==');
+  if (!postfixAvailable()) {
+    process.stderr.write('bench report: needs root and Postfix for the real assessment\n');
+    return 2;
+  }
+  if (!ensureBuilt(ROOT, join(ROOT, 'out/main/cli.js'), opts.build, log)) return 2;
+  const base = await manyFindingsAssessment();
+  log(`real assessment: ${base.findings.length} findings (${base.findings.map((f) => f.id).join(', ')})`);
+  const dir = mkdtempSync(join(tmpdir(), 'mxaudit-bench-report-'));
+  const rows: Row[] = [];
+  try {
+    for (const n of opts.sizes ?? [100, 500]) {
+      const input = join(dir, `${n}.json`);
+      writeFileSync(input, JSON.stringify(replicate(base, n)));
+      const runs: Omit<Row, 'findings' | 'pages' | 'cliMs'>[] = [];
+      const cli: number[] = [];
+      for (let r = 0; r < opts.runs; r++) {
+        const pdf = join(dir, `${n}-${r}.pdf`);
+        const child = await runProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/report-child.ts'), input, pdf], { timeoutMs: opts.timeoutMs, cwd: ROOT });
+        if (child.code !== 0) {
+          process.stderr.write(`bench report: render of ${n} findings failed: ${child.error ?? child.stderr.slice(0, 2000)}\n`);
+          return 2;
+        }
+        runs.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!));
+        const viaCli = await runProcess(process.execPath, [CLI, 'report', input, '--pdf', join(dir, `${n}-cli.pdf`), '-q'], { timeoutMs: opts.timeoutMs, cwd: ROOT });
+        if (viaCli.code !== 0) {
+          process.stderr.write(`bench report: mxaudit report failed: ${viaCli.stderr.slice(0, 2000)}\n`);
+          return 2;
+        }
+        cli.push(viaCli.ms);
+      }
+      const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [join(dir, `${n}-0.pdf`)]).toString())?.[1] ?? NaN);
+      rows.push({
+        findings: n,
+        pages,
+        renderMs: median(runs.map((x) => x.renderMs)),
+        cpuMs: median(runs.map((x) => x.cpuMs)),
+        maxRssMb: Math.max(...runs.map((x) => x.maxRssMb)),
+        cliMs: median(cli),
+        bytes: runs[0].bytes,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log(
+    renderTable(
+      ['findings', 'pages', 'render (median)', 'CPU', 'peak RSS', 'mxaudit report (wall)', 'PDF size'],
+      rows.map((r) => [String(r.findings), String(r.pages), `${(r.renderMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${r.maxRssMb.toFixed(0)} MB`, `${(r.cliMs / 1000).toFixed(2)} s`, `${(r.bytes / 1024).toFixed(0)} KiB`]),
+    ),
+  );
+  const hundred = rows.find((r) => r.findings === 100);
+  if (hundred) log(`goal: 100 findings under ${GOAL_MS / 1000} s: render ${(hundred.renderMs / 1000).toFixed(2)} s, ${hundred.renderMs <= GOAL_MS ? 'met' : 'NOT met'}`);
+  mkdirSync(dirname(opts.jsonPath), { recursive: true });
+  writeFileSync(opts.jsonPath, `${JSON.stringify({ suite: 'report', when: new Date().toISOString(), runs: opts.runs, goalMs: GOAL_MS, rows }, null, 2)}\n`);
+  log(`results written to ${opts.jsonPath}`);
+  return 0;
+}
