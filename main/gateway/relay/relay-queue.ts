@@ -121,24 +121,30 @@ export async function startRelayQueue(config: RelayConfig, deps: { queueDir: str
 
   const backoffMs = (attempts: number) => Math.min(config.retryInitialSeconds * 2 ** Math.max(0, attempts - 1), config.retryMaxSeconds) * 1000;
 
+  /** Starts due entries (oldest queued first) up to the concurrency; wakes up for the next one. */
   const schedule = () => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = null;
     const t = now();
-    for (const e of [...entries.values()].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)) {
-      if (inFlight.size >= config.concurrency) return;
+    let next = Infinity;
+    // One pass in queue order (a Map keeps insertion order): no sorting per delivery.
+    for (const e of entries.values()) {
       if (inFlight.has(e.id)) continue;
       if (e.nextAttemptAt > t) {
-        timer = setTimeout(schedule, Math.min(e.nextAttemptAt - t, 2 ** 31 - 1));
-        timer.unref();
-        return;
+        next = Math.min(next, e.nextAttemptAt);
+        continue;
       }
+      if (inFlight.size >= config.concurrency) return; // a delivery ending calls schedule() again
       const run = deliver(e).finally(() => {
         inFlight.delete(e.id);
         schedule();
       });
       inFlight.set(e.id, run);
+    }
+    if (next < Infinity) {
+      timer = setTimeout(schedule, Math.min(next - t, 2 ** 31 - 1));
+      timer.unref();
     }
   };
 
