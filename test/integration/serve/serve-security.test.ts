@@ -99,6 +99,26 @@ describe('mxaudit serve', () => {
     ws.close();
   });
 
+  it('answers malformed frames with an error and closes on an oversized one, still serving others', async () => {
+    const { ws } = await connect({});
+    const next = () => new Promise<{ id: unknown; ok: boolean; error: string }>((ok) => ws.once('message', (d) => ok(JSON.parse(d.toString()))));
+    for (const frame of ['not json', '{"id": "x", "channel": 1}', JSON.stringify({ id: 1, channel: 'mxaudit:engagements.list', payload: {}, extra: true })]) {
+      const reply = next();
+      ws.send(frame);
+      expect(await reply).toEqual({ id: null, ok: false, error: 'malformed request' });
+    }
+    const binary = next();
+    ws.send(Buffer.from([1, 2, 3]));
+    expect((await binary).error).toBe('malformed request');
+    const closed = new Promise<number>((ok) => ws.once('close', (code) => ok(code)));
+    ws.send('x'.repeat(3 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const { outcome, ws: again } = await connect({});
+    expect(outcome).toBe('open');
+    expect(await call(again, 'mxaudit:engagements.list', {})).toMatchObject({ ok: true });
+    again.close();
+  });
+
   it('serves the renderer with a strict CSP and nothing outside it', async () => {
     const get = (path: string) =>
       new Promise<{ status: number; csp: string | undefined; body: string }>((resolve) => {
