@@ -11,6 +11,8 @@ import { CONFIGS, ROOT, runProbeVsNmap, type BenchOptions } from './probe-vs-nma
 import { runDnsBench } from './dns.js';
 import { TLS_CONFIGS, runTlsVsTestssl, type TlsBenchOptions } from './tls-vs-testssl.js';
 import { runGatewayBench } from './gateway.js';
+import { runReportBench } from './report.js';
+import { runUiBench } from './ui.js';
 
 const help = `Usage: npm run bench -- [options]
 
@@ -25,6 +27,10 @@ Suites (--suite, default all):
           layer on) vs Haraka (npm, installed into bench/.haraka), Postfix and smtp-sink, in four
           scenarios: accept on reused connections, one connection per message, reject at
           connect, reject at RCPT; see bench/README.md
+  report  PDF of 100 and of 500 findings (a real Postfix assessment's findings replicated):
+          render time, CPU and peak memory (goal: 100 findings under 2 s)
+  ui      renderer bundle size, time to first screen in Chromium, and the renderer's long
+          tasks while the gateway takes an smtp-source load (goal: none over 100 ms)
 
 probe: times \`mxaudit probe\` (ehlo, open-relay, recipients) against
 \`nmap --script smtp-open-relay,smtp-commands,smtp-enum-users\` on throw-away local Postfix
@@ -103,7 +109,7 @@ const timeoutSec = Number(values.timeout);
 if (!Number.isFinite(timeoutSec) || timeoutSec < 1 || timeoutSec > 3600) fail('--timeout must be 1-3600 seconds');
 
 const suite = values.suite ?? 'all';
-if (!['all', 'dns', 'probe', 'tls', 'gateway'].includes(suite)) fail('--suite must be all, dns, probe, tls or gateway');
+if (!['all', 'dns', 'probe', 'tls', 'gateway', 'report', 'ui'].includes(suite)) fail('--suite must be all, dns, probe, tls, gateway, report or ui');
 const messages = Number(values.messages);
 if (!Number.isInteger(messages) || messages < 1 || messages > 1_000_000) fail('--messages must be an integer 1-1000000');
 const concurrency = Number(values.concurrency);
@@ -164,5 +170,11 @@ if (suite === 'all' || suite === 'gateway') {
       jsonPath: values['gateway-json'] ?? join(ROOT, 'bench/results/gateway.json'),
     }),
   );
+}
+if (suite === 'all' || suite === 'report') {
+  code = Math.max(code, await runReportBench({ runs, timeoutMs: Math.round(timeoutSec * 1000), build: values.build && !runProbe && !runTls, jsonPath: join(ROOT, 'bench/results/report.json') }));
+}
+if (suite === 'all' || suite === 'ui') {
+  code = Math.max(code, await runUiBench({ runs, messages, concurrency, timeoutMs: Math.round(timeoutSec * 1000), jsonPath: join(ROOT, 'bench/results/ui.json') }));
 }
 process.exitCode = code;
