@@ -1,6 +1,6 @@
 // The mail store: a message is on disk, fsynced, in every recipient's folder before the 250
 // is sent. Nothing acknowledged is ever lost, even on kill -9 right after the reply.
-import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -51,16 +51,10 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
 
 /** The body when it is small enough to read in one call (a file stream costs ~0.5 ms); null otherwise. */
 async function readSmall(bodyPath: string): Promise<Buffer | null> {
-  const fh = await open(bodyPath, 'r');
-  try {
-    const { size } = await fh.stat();
-    if (size > READ_WHOLE_BYTES) return null;
-    const buf = Buffer.alloc(size);
-    const { bytesRead } = await fh.read(buf, 0, size, 0);
-    return bytesRead === size ? buf : null;
-  } finally {
-    await fh.close();
-  }
+  // stat, not open: a large body is then opened once, by the stream.
+  if ((await stat(bodyPath)).size > READ_WHOLE_BYTES) return null;
+  const body = await readFile(bodyPath);
+  return body.length <= READ_WHOLE_BYTES ? body : null;
 }
 
 async function writeBody(fh: FileHandle, header: string, bodyPath: string, small: Buffer | null): Promise<void> {

@@ -4,98 +4,25 @@
 // that file fsynced, renamed to ID.eml, and the folder fsynced (so the new name survives a power
 // cut), for every recipient; with a smart-host relay also the queue entry written the same way.
 // kill -9 tests (no-loss.test.ts) cannot tell a page-cache write from a durable one; this can.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { fdPath, parseTrace, spawnTracedGateway, straceAvailable, type Call, type TracedGateway } from '../../support/strace-gateway.js';
 
-const STRACE = '/usr/bin/strace';
-const bin = resolve(import.meta.dirname, '../../../main/cli/bin.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'mxaudit-powerloss-'));
-let child: ChildProcess | null = null;
+let gw: TracedGateway | null = null;
 let sink: SmtpSink | null = null;
-/** The gateway is strace's child: signal it, not strace (which would detach and leave it running). */
-const tracee = () => Number(readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-
-async function stopTraced(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child!.once('exit', r));
-  try {
-    process.kill(tracee(), signal);
-  } catch {
-    child.kill('SIGKILL');
-  }
-  await exited;
-}
 
 afterAll(async () => {
-  await stopTraced('SIGKILL');
+  await gw?.stop('SIGKILL');
   await sink?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Call {
-  pid: number;
-  start: number;
-  end: number;
-  name: string;
-  args: string;
-}
-
-/** strace -f -ttt -T -yy lines as calls with start and end times, unfinished/resumed pairs joined. */
-function parseTrace(text: string): Call[] {
-  const calls: Call[] = [];
-  const open = new Map<number, { start: number; head: string }>();
-  for (const line of text.split('\n')) {
-    const m = /^(\d+) +(\d+\.\d+) (.*)$/.exec(line);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    const ts = Number(m[2]);
-    let body = m[3];
-    let start = ts;
-    if (body.endsWith('<unfinished ...>')) {
-      open.set(pid, { start: ts, head: body.slice(0, -'<unfinished ...>'.length).trimEnd() });
-      continue;
-    }
-    const resumed = /^<\.\.\. (\w+) resumed>(.*)$/.exec(body);
-    if (resumed) {
-      const o = open.get(pid);
-      if (!o) continue;
-      open.delete(pid);
-      start = o.start;
-      body = o.head + resumed[2];
-    }
-    const call = /^(\w+)\((.*)\) += (-?\d+)[^<]*<(\d+\.\d+)>$/.exec(body);
-    if (!call || Number(call[3]) < 0) continue;
-    calls.push({ pid, start, end: start + Number(call[4]), name: call[1], args: call[2] });
-  }
-  return calls;
-}
-
-/** The path strace -yy shows for the first argument's file descriptor. */
-const fdPath = (c: Call) => /^\d+<(.*?)>/.exec(c.args)?.[1] ?? '';
-
-function spawnTraced(configPath: string, traceFile: string): Promise<{ port: number; stderr: () => string }> {
-  const calls = 'trace=write,writev,pwrite64,pwritev,sendto,sendmsg,fsync,fdatasync,rename,renameat,renameat2,link,linkat';
-  child = spawn(STRACE, ['-f', '-ttt', '-T', '-yy', '-s', '200', '-e', calls, '-o', traceFile, process.execPath, bin, 'gateway', '--config', configPath, '--listen', '127.0.0.1:0', '-q'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((ok, fail) => {
-    child!.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on [^ ]+:(\d+) /.exec(err);
-      if (m) ok({ port: Number(m[1]), stderr: () => err });
-    });
-    child!.once('exit', (code) => fail(new Error(`gateway exited (${code}) before listening: ${err}`)));
-    setTimeout(() => fail(new Error(`gateway not listening after 30 s: ${err}`)), 30_000).unref();
-  });
-}
-
-(existsSync(STRACE) ? describe : describe.skip)('power-loss durability (strace on the gateway process)', () => {
+(straceAvailable ? describe : describe.skip)('power-loss durability (strace on the gateway process)', () => {
   it('every acknowledged message: written, fsynced, renamed, folder fsynced, relay entry durable, all before its 250', { timeout: 120_000 }, async () => {
     sink = await startSmtpSink();
     const store = join(dir, 'store');
@@ -114,13 +41,13 @@ function spawnTraced(configPath: string, traceFile: string): Promise<{ port: num
       }),
     );
     const traceFile = join(dir, 'strace.txt');
-    const gw = await spawnTraced(configPath, traceFile);
+    const g = (gw = await spawnTracedGateway(configPath, traceFile, 'write,writev,pwrite64,pwritev,sendto,sendmsg,fsync,fdatasync,rename,renameat,renameat2,link,linkat'));
 
     // Two sessions of reused connections; some messages to two recipients (two folders each).
     const sent: string[] = [];
     await Promise.all(
       [0, 1].map(async (s) => {
-        const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.port, pool: true, maxConnections: 1, ignoreTLS: true });
+        const transport = nodemailer.createTransport({ host: '127.0.0.1', port: g.port, pool: true, maxConnections: 1, ignoreTLS: true });
         try {
           for (let i = 0; i < 8; i++) {
             const to = i % 3 === 0 ? ['alice@lab.test', 'bob@lab.test'] : ['alice@lab.test'];
@@ -132,7 +59,7 @@ function spawnTraced(configPath: string, traceFile: string): Promise<{ port: num
         }
       }),
     );
-    await stopTraced();
+    await g.stop();
 
     const calls = parseTrace(readFileSync(traceFile, 'utf8'));
     const acks = new Map<string, Call>();
