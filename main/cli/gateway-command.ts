@@ -23,7 +23,8 @@ interrupted with Ctrl-C, printing each decision: which layer decided, why, and t
                       messages in transfer finish for up to SECONDS (default 10); further
                       commands get 421; a second signal ends every session at once
   --lab               lab mode: also start the embedded DNS server with the lab zones (block
-                      list, SPF, DMARC), accept XCLIENT from loopback, and use them
+                      list, SPF, DMARC), accept XCLIENT from loopback, and use them; every
+                      connection, loopback included, takes the pregreet test (200 ms)
   -q, --quiet         do not print decisions`;
 
 export async function gatewayCommand(argv: string[], io: CliIo): Promise<number> {
