@@ -111,7 +111,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
   });
   const rows: Row[] = [];
   const stopping: RunningServer[] = [];
-  const removeHandlers = onInterrupt(() => Promise.all(stopping.map((s) => s.stop())));
+  const removeHandlers = onInterrupt(() => Promise.all(stopping.map((s) => s.stop())), 'the load clients and the servers');
   try {
     process.stderr.write(`gateway bench: ${o.messages} messages per scenario (+${o.warmup} warm-up), ${o.size}-byte messages, ${o.concurrency} sessions in parallel; lab DNS ${dns.server}\n`);
     for (const sc of SCENARIOS) {

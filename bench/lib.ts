@@ -40,13 +40,18 @@ export function killAllChildren(): void {
 }
 
 /**
- * On SIGINT/SIGTERM: kill every child group, run `cleanup` (stop servers), exit 130. Returns the
- * function that removes the handlers (call it when the suite is done).
+ * On SIGINT/SIGTERM (once): kill every child group at once, then run `cleanup` (stop servers)
+ * for at most 8 s, and exit 130. Returns the function that removes the handlers.
  */
-export function onInterrupt(cleanup: () => Promise<unknown> = async () => {}): () => void {
-  const handler = () => {
+export function onInterrupt(cleanup: () => Promise<unknown> = async () => {}, what = 'child processes'): () => void {
+  let interrupted = false;
+  const handler = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${sig}: stopping ${what}...\n`);
     killAllChildren();
-    void cleanup().finally(() => process.exit(130));
+    const deadline = new Promise((r) => setTimeout(r, 8000));
+    void Promise.race([cleanup().catch(() => {}), deadline]).finally(() => process.exit(130));
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
