@@ -80,9 +80,26 @@ function childStop(child: ChildProcess, dirs: string[]): () => Promise<void> {
   };
 }
 
+/** Server process groups still running: killed when the bench exits, however it exits. */
+const serverGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of serverGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
 function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   // detached: its own process group (Haraka forks a cluster worker), measured as a whole.
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pgid = child.pid;
+  if (pgid) {
+    serverGroups.add(pgid);
+    child.once('exit', () => serverGroups.delete(pgid));
+  }
   let err = '';
   for (const s of [child.stdout!, child.stderr!]) s.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
   child.on('exit', (code, signal) => {

@@ -111,11 +111,16 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
   });
   const rows: Row[] = [];
   const stopping: RunningServer[] = [];
-  const removeHandlers = onInterrupt(() => Promise.all(stopping.map((s) => s.stop())), 'the load clients and the servers');
+  let interrupted = false;
+  const removeHandlers = onInterrupt(() => {
+    interrupted = true; // no further server is started
+    return Promise.all(stopping.map((s) => s.stop()));
+  }, 'the load clients and the servers');
   try {
     process.stderr.write(`gateway bench: ${o.messages} messages per scenario (+${o.warmup} warm-up), ${o.size}-byte messages, ${o.concurrency} sessions in parallel; lab DNS ${dns.server}\n`);
     for (const sc of SCENARIOS) {
       for (const sv of SERVERS.filter((s) => o.servers.includes(s.id))) {
+        if (interrupted) break;
         const ctx: ServerContext = { root: ROOT, dns: dns.server, scenario: sc.id, harakaDir: join(ROOT, 'bench/.haraka') };
         process.stderr.write(`  ${sc.id} / ${sv.id} ...`);
         let server: RunningServer | null = null;
