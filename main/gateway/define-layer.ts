@@ -33,6 +33,8 @@ export interface SpooledMessage {
   size: number;
   /** Header lines as received (bounded), for quick decisions. */
   headers: string;
+  /** The whole file in memory when the core kept it (small mail); null otherwise and after replaceFile(). */
+  readonly bytes: Buffer | null;
   /**
    * What the content layers look at (parts, names, first bytes, zip entries, EICAR, GTUBE, URLs),
    * from one streaming walk of the file shared by every layer that asks with the same limits.

@@ -17,11 +17,12 @@ export interface StoredMessage {
 /** Folder names from addresses: lower-case, and nothing that could climb out of the store. */
 const safeName = (address: string) => normalizeAddress(address).replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
 
-export async function storeMessage(storeDir: string, folder: Folder, recipients: readonly string[], header: string, bodyPath: string): Promise<StoredMessage> {
+/** `body`: the message already in memory (SpooledMessage.bytes), sparing a read of `bodyPath`. */
+export async function storeMessage(storeDir: string, folder: Folder, recipients: readonly string[], header: string, bodyPath: string, body?: Buffer | null): Promise<StoredMessage> {
   const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
   const paths: string[] = [];
   /** A small body read once for every recipient; null when it is streamed. */
-  let small: Buffer | null | undefined;
+  let small: Buffer | null | undefined = body ?? undefined;
   for (const rcpt of new Set(recipients.map(safeName))) {
     const dir = join(storeDir, folder, rcpt);
     // A folder created now is durable only once its parents' entries are on disk too.

@@ -65,7 +65,7 @@ const boundedName = (name: string) => {
   return trimmed.length > MAX_NAME_CHARS ? trimmed.slice(-MAX_NAME_CHARS) : trimmed;
 };
 
-export async function gatherFacts(path: string, limits: FactLimits, size?: number): Promise<MessageFacts> {
+export async function gatherFacts(path: string, limits: FactLimits, size?: number, bytes?: Buffer | null): Promise<MessageFacts> {
   const facts: MessageFacts = { parts: [], gtube: false, urls: [] };
   const addUrls = (text: string) => {
     for (const [u] of text.matchAll(URL_RE)) {
@@ -84,6 +84,7 @@ export async function gatherFacts(path: string, limits: FactLimits, size?: numbe
     },
     { timeoutMs: limits.timeoutMs, maxParts: limits.maxParts },
     size,
+    bytes,
   );
   return facts;
 }

@@ -41,8 +41,9 @@ export interface WalkLimits {
  */
 export const READ_WHOLE_BYTES = 256 * 1024;
 
-/** The file as a stream: one buffer when it is small (size known), chunks otherwise. */
-export async function fileSource(path: string, size?: number): Promise<Readable> {
+/** The message as a stream: the bytes already in memory, one read when small (size known), chunks otherwise. */
+export async function fileSource(path: string, size?: number, bytes?: Buffer | null): Promise<Readable> {
+  if (bytes) return Readable.from([bytes]);
   return size !== undefined && size <= READ_WHOLE_BYTES ? Readable.from([await readFile(path)]) : createReadStream(path);
 }
 
@@ -59,8 +60,8 @@ const partInfo = (node: MimeNode, index: number): PartInfo => ({
   attachment: !!node.filename || node.disposition === 'attachment',
 });
 
-/** `size`, when given, lets a small file be read in one call (see READ_WHOLE_BYTES). */
-export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkControl) => PartSink | null, limits: WalkLimits, size?: number): Promise<void> {
+/** `size`, when given, lets a small file be read in one call (see READ_WHOLE_BYTES); `bytes`, the whole file already in memory, spares the read. */
+export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkControl) => PartSink | null, limits: WalkLimits, size?: number, bytes?: Buffer | null): Promise<void> {
   // One controller for both ends (stop() and the deadline): AbortSignal.timeout/any cost more
   // per walk than parsing a small message.
   const stopper = new AbortController();
@@ -120,7 +121,7 @@ export async function walkParts(path: string, visit: (part: PartInfo, ctl: WalkC
   };
 
   try {
-    await pipeline(await fileSource(path, size), new Splitter({ maxChildNodes: limits.maxParts }), parts, { signal });
+    await pipeline(await fileSource(path, size, bytes), new Splitter({ maxChildNodes: limits.maxParts }), parts, { signal });
   } catch (err) {
     if (stopper.signal.aborted) return;
     if (signal.aborted) throw new Error(`content scan took over ${limits.timeoutMs} ms`);

@@ -5,23 +5,32 @@
 import { rename, stat, unlink } from 'node:fs/promises';
 import type { SpooledMessage } from '../define-layer.js';
 import { DEFAULT_FACT_LIMITS, gatherFacts, type FactLimits, type MessageFacts } from './message-facts.js';
+import { READ_WHOLE_BYTES } from './mime-walk.js';
 
 /** Header bytes kept for quick decisions, as the core keeps them. */
 const MAX_HEADER_CHARS = 64 * 1024;
 
-export function createSpooledMessage(init: { path: string; size: number; headers: string }): SpooledMessage {
+/**
+ * `bytes`: the whole message when the core still holds it (small mail, written to the spool in
+ * one go), so the walk and the store need not read the file back; ignored unless it is `size` long.
+ */
+export function createSpooledMessage(init: { path: string; size: number; headers: string; bytes?: Buffer }): SpooledMessage {
   /** Walks by limits: layers left at their defaults share one; other limits get their own walk. */
   let memo = new Map<string, Promise<MessageFacts>>();
+  let bytes = init.bytes && init.bytes.length === init.size && init.size <= READ_WHOLE_BYTES ? init.bytes : null;
   const message: SpooledMessage = {
     path: init.path,
     size: init.size,
     headers: init.headers,
+    get bytes() {
+      return bytes;
+    },
     facts(limits: Partial<FactLimits> = {}) {
       const l = { ...DEFAULT_FACT_LIMITS };
       for (const [k, v] of Object.entries(limits) as [keyof FactLimits, number | undefined][]) if (v !== undefined) l[k] = v;
       const key = `${l.timeoutMs}/${l.maxParts}/${l.maxZipEntries}/${l.maxZipEntryBytes}`;
       let p = memo.get(key);
-      if (!p) memo.set(key, (p = gatherFacts(message.path, l, message.size)));
+      if (!p) memo.set(key, (p = gatherFacts(message.path, l, message.size, bytes)));
       return p;
     },
     async replaceFile(newPath: string, headers?: string) {
@@ -35,6 +44,7 @@ export function createSpooledMessage(init: { path: string; size: number; headers
       message.size = (await stat(message.path)).size;
       if (headers !== undefined) message.headers = headers.slice(0, MAX_HEADER_CHARS);
       memo = new Map();
+      bytes = null;
     },
   };
   return message;

@@ -1,7 +1,7 @@
 // The one MIME walk the content layers share: what it finds (decoded parts, first bytes, zip
 // names, EICAR and GTUBE wherever the recipient would see them, URLs), that it runs once per
 // file version (the layers' default limits share it), and that replaceFile() makes it run again.
-import { mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -109,5 +109,21 @@ describe('SpooledMessage.facts', () => {
     await message.replaceFile(cleaned, 'Subject: cleaned');
     expect([message.size, message.headers]).toEqual([statSync(message.path).size, 'Subject: cleaned']);
     expect((await message.facts()).parts.map((p) => p.eicar)).toEqual([false]);
+  });
+
+  it('uses the bytes the core kept (small mail) instead of reading the file, until replaceFile()', async () => {
+    const path = await spool({ text: 'in memory', attachments: [{ filename: 'eicar.com', content: EICAR }] });
+    const raw = readFileSync(path);
+    const message = createSpooledMessage({ path, size: raw.length, headers: '', bytes: raw });
+    expect(message.bytes).toBe(raw);
+    unlinkSync(path);
+    expect((await message.facts()).parts.some((p) => p.eicar)).toBe(true);
+    const cleaned = join(dir, `${n++}.new`);
+    writeFileSync(cleaned, 'Subject: cleaned\r\n\r\nnothing here\r\n');
+    await message.replaceFile(cleaned);
+    expect(message.bytes).toBeNull();
+    expect((await message.facts()).parts.map((p) => p.eicar)).toEqual([false]);
+    // Bytes that are not the whole file are not trusted.
+    expect(createSpooledMessage({ path: message.path, size: raw.length + 1, headers: '', bytes: raw }).bytes).toBeNull();
   });
 });
