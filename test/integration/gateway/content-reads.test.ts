@@ -1,6 +1,7 @@
 // Parse once, proven on the system calls: with the spam filter, attachment blocking and the
 // built-in anti-virus all on, each spooled message is opened for reading twice in the gateway
-// process (strace): once for the MIME walk the three layers share, once for the store copy.
+// process (strace): once for the MIME walk the three layers share, once for the store copy
+// (fewer when the core hands over small mail in memory).
 // Before the shared walk it was four (three walks and the store). Stripping an attachment reads
 // the file to rewrite it and the rewritten file is walked afresh (later layers judge what will
 // be stored): four.
@@ -65,6 +66,12 @@ afterAll(async () => {
     // The stripped message was swapped in by a rename over its spool path.
     const stripped = calls.filter((c) => c.name === 'rename' && /\.stripped", "/.test(c.args)).map((c) => /", "([^"]+)"$/.exec(c.args)![1]);
     expect(stripped).toHaveLength(1);
-    expect([...reads.entries()].map(([path, n]) => (stripped.includes(path) ? `stripped:${n}` : n))).toEqual([2, 2, 2, 'stripped:4']);
+    const counts = [...reads.entries()].map(([path, n]) => (stripped.includes(path) ? `stripped:${n}` : n));
+    expect(counts).toHaveLength(4);
+    // The 300 KB message is read from disk by both (the core keeps no such message in memory);
+    // small ones may be walked and stored from the bytes the core kept (SpooledMessage.bytes).
+    expect(counts[1]).toBe(2);
+    expect([counts[0], counts[2]].every((n) => typeof n === 'number' && n <= 2)).toBe(true);
+    expect(['stripped:2', 'stripped:3', 'stripped:4']).toContain(counts[3]);
   });
 });
