@@ -1,9 +1,9 @@
 // Writes the DATA stream to its spool file, never holding more than SPOOL_BUFFER_BYTES of it in
 // memory. Most mail is smaller than that: it reaches the disk in one write of a file opened and
-// closed at once (three system calls, no thread-pool round trips); larger mail is written as it
-// comes, in batches, with the stream paused while a batch is written. stream.pipeline() would
+// closed at once (three system calls, no thread-pool round trips) and is handed on in memory;
+// larger mail is written as it comes, in batches, with the stream paused while a batch is written. stream.pipeline() would
 // cost more than the write itself on small mail (an AbortController and a DOMException each).
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** Bytes buffered before the spool file is written to (per session at most this much in memory). */
@@ -13,6 +13,8 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface SpooledData {
   size: number;
+  /** The whole message when it was small enough to stay in memory (what the spool file holds); null otherwise. */
+  bytes: Buffer | null;
   /** The header block as received (up to MAX_HEADER_BYTES), without the blank line. */
   headers: string;
 }
@@ -24,6 +26,7 @@ export async function spoolData(stream: AsyncIterable<Buffer>, path: string): Pr
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let fh: FileHandle | null = null;
+  let bytes: Buffer | null = null;
   try {
     for await (const chunk of stream) {
       size += chunk.length;
@@ -46,10 +49,12 @@ export async function spoolData(stream: AsyncIterable<Buffer>, path: string): Pr
     if (fh) {
       if (pending.length) await fh.writev(pending);
     } else {
-      // Small mail: into the page cache at once (durability comes later, in the store's fsync).
+      // Small mail: into the page cache at once (durability comes later, in the store's fsync),
+      // and kept for the layers and the store, which then need not read the file back.
+      bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
       const fd = openSync(path, 'w', 0o600);
       try {
-        const written = pendingBytes ? writevSync(fd, pending) : 0;
+        const written = pendingBytes ? writeSync(fd, bytes) : 0;
         if (written !== pendingBytes) throw new Error(`short write to ${path}: ${written} of ${pendingBytes} bytes`);
       } finally {
         closeSync(fd);
@@ -59,5 +64,5 @@ export async function spoolData(stream: AsyncIterable<Buffer>, path: string): Pr
     await fh?.close();
   }
   // Headers are text; latin1 keeps every byte as one character (as the layers expect to see them).
-  return { size, headers: Buffer.from(head, 'latin1').toString('utf8') };
+  return { size, bytes, headers: Buffer.from(head, 'latin1').toString('utf8') };
 }

@@ -277,20 +277,21 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     // Unique within the process (session ids are random); the spool is emptied at every start.
     const spool = join(spoolDir, `${g.id}-${(spoolSeq++).toString(36)}.eml`);
     try {
-      const { size, headers } = await spoolData(stream as AsyncIterable<Buffer>, spool);
+      const { size, headers, bytes } = await spoolData(stream as AsyncIterable<Buffer>, spool);
       if (stream.sizeExceeded) {
         const reply = { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed maximum message size' };
         record(env, g, { phase: 'data', layer: 'listener', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
         return reply;
       }
-      const message = createSpooledMessage({ path: spool, size, headers });
+      const message = createSpooledMessage({ path: spool, size, headers, ...(bytes ? { bytes } : {}) });
       const out = await runPhase(env, g, { phase: 'data', message });
       if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
       // Accepted to be dropped (spam "delete" action): the 250 is sent, nothing is stored.
       if (g.marks.discard === true) return out.reply;
       const folder = (g.marks.folder as Folder | undefined) ?? 'inbox';
       const header = [`Received: from ${g.helo ?? 'unknown'} ([${g.remoteAddress}]) by ${config.hostname} (mxaudit gateway) id ${g.id}; ${new Date().toUTCString()}`, ...g.addHeaders, ''].join('\r\n');
-      const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool);
+      // The message as the layers left it: in memory unless a layer rewrote the file (bytes is then null).
+      const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool, message.bytes);
       // Handed to the smart host's queue (durable) before the 250; quarantined mail stays here.
       if (relay && folder !== 'quarantine') await relay.enqueue({ id: stored.id, from: g.mailFrom ?? '', recipients: [...g.recipients], file: stored.paths[0] });
       events.emit('stored', g, stored.paths);
