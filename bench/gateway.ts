@@ -5,9 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLabDns } from '../main/dns/lab-dns-server.js';
-import { onInterrupt, renderTable, runProcess } from './lib.js';
+import { onInterrupt, renderTable, runProcess, straceAvailable } from './lib.js';
+import { auditServerDuring, type ServerAudit } from './server-audit.js';
 import {
-  cpuSeconds, countFiles, hwmKb, rssKb, startHaraka, startMxauditGateway, startPostfixServer, startSmtpSink,
+  cpuSeconds, countFiles, hwmKb, members, rssKb, startHaraka, startMxauditGateway, startPostfixServer, startSmtpSink,
   DOMAIN, RCPT_KNOWN, RCPT_UNKNOWN, SENDER, BL_ZONE, LISTED_SOURCE, HARAKA_VERSION,
   type RunningServer, type Scenario, type ServerContext,
 } from './gateway-servers.js';
@@ -22,6 +23,8 @@ export interface GatewayBenchOptions {
   timeoutMs: number;
   servers: string[];
   jsonPath: string;
+  /** strace the servers during the warm-up (loopback check); on when strace is installed. */
+  audit?: boolean;
 }
 
 const SCENARIOS: { id: Scenario; title: string }[] = [
@@ -50,6 +53,8 @@ interface Row {
   replies?: Record<string, number>;
   errors?: number;
   error?: string;
+  /** strace of the server during the warm-up: where it sent packets (must be loopback only). */
+  audit?: ServerAudit;
 }
 
 /** The client run: smtp-source for the accept scenarios, bench/smtp-load.ts for the reject ones. */
@@ -70,8 +75,12 @@ async function drive(scenario: Scenario, port: number, n: number, o: GatewayBenc
   return out;
 }
 
-async function measure(scenario: Scenario, server: RunningServer, o: GatewayBenchOptions): Promise<Omit<Row, 'scenario' | 'server'>> {
-  if (o.warmup > 0) await drive(scenario, server.port, o.warmup, o);
+async function measure(scenario: Scenario, server: RunningServer, o: GatewayBenchOptions, tag: string): Promise<Omit<Row, 'scenario' | 'server'>> {
+  let audit: ServerAudit | undefined;
+  // The warm-up runs under strace (untimed): every server is checked to talk to loopback only.
+  if (o.warmup > 0 && o.audit) audit = (await auditServerDuring(members(server), tag, () => drive(scenario, server.port, o.warmup, o))).audit;
+  else if (o.warmup > 0) await drive(scenario, server.port, o.warmup, o);
+  if (audit && (audit.offLoopback.length || audit.port53.length)) throw new Error(`traffic off the lab: ${[...audit.offLoopback, ...audit.port53].join(', ')}`);
   const storedBefore = server.storeDir ? countFiles(server.storeDir) : 0;
   let peakRss = rssKb(server);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(server))), 100);
@@ -93,13 +102,15 @@ async function measure(scenario: Scenario, server: RunningServer, o: GatewayBenc
     peakRssMb: peakRss / 1024,
     stored: server.storeDir ? countFiles(server.storeDir) - storedBefore : null,
     ...(r.replies ? { replies: r.replies, errors: r.errors } : {}),
+    ...(audit ? { audit } : {}),
   };
 }
 
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : 1) : '-');
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
 
-export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
+export async function runGatewayBench(options: GatewayBenchOptions): Promise<number> {
+  const o = { ...options, audit: options.audit ?? straceAvailable() };
   const dns = await startLabDns({
     [DOMAIN]: { MX: [{ priority: 10, exchange: 'mx.lab.test' }], TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
     'mx.lab.test': { A: ['127.0.0.1'] },
@@ -127,7 +138,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
         try {
           server = await sv.start(ctx);
           stopping.push(server);
-          const m = await measure(sc.id, server, o);
+          const m = await measure(sc.id, server, o, `${sc.id}-${sv.id}`);
           rows.push({ scenario: sc.id, server: sv.id, ...m });
           process.stderr.write(` ${f1(m.perSecond)} msg/s${m.replies ? ` ${JSON.stringify(m.replies)}${m.errors ? ` errors ${m.errors}` : ''}` : ''}${m.stored !== null ? ` stored ${m.stored}` : ''}\n`);
         } catch (err) {
@@ -170,6 +181,11 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<number> {
   process.stdout.write(`${renderTable(['scenario', 'server', 'msg/s', 'CPU s/1000 msg', 'peak RSS MB', 'vs Haraka', 'vs smtp-sink', 'stored'], table)}\n\n`);
   process.stdout.write(`Goal (mxaudit >= Haraka, every layer on):\n${verdicts.map((v) => `  ${v}`).join('\n')}\n`);
   for (const r of rows.filter((x) => x.error)) process.stdout.write(`FAILED ${r.scenario}/${r.server}: ${r.error}\n`);
+  const audited = rows.filter((r) => r.audit);
+  if (audited.length) {
+    const dests = new Set(audited.flatMap((r) => Object.keys(r.audit!.destinations).map((d) => d.replace(/:\d+$/, ''))));
+    process.stdout.write(`Loopback audit (strace of each server during its warm-up): ${audited.length} runs, addresses used: ${[...dests].sort().join(', ') || 'none'}; nothing off loopback, nothing to port 53\n`);
+  } else process.stdout.write('Loopback audit: not run (strace missing or warm-up off)\n');
   mkdirSync(dirname(o.jsonPath), { recursive: true });
   writeFileSync(o.jsonPath, `${JSON.stringify({ options: o, haraka: HARAKA_VERSION, node: process.versions.node, rows }, null, 2)}\n`);
   process.stderr.write(`results: ${o.jsonPath}\n`);
