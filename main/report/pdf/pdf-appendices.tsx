@@ -55,7 +55,7 @@ export function PdfAppendices({ a, page }: { a: Appendices; page: PageOf }) {
             {i === 0 && <Text style={styles.h3}>Transcripts</Text>}
             {run.map((t) => (
               <Section key={t.ref} id={t.ref} bookmark={`${t.ref} ${t.title}`}>
-                <Text style={styles.h4} minPresenceAhead={40}>{`${t.ref}  ${t.title} (cited by ${t.findings.join(', ')})`}</Text>
+                <Text style={styles.h4} minPresenceAhead={56}>{`${t.ref}  ${t.title} (cited by ${t.findings.join(', ')})`}</Text>
                 <PdfPre lines={t.lines} />
               </Section>
             ))}

@@ -5,7 +5,7 @@ import type { Severity } from '../../../shared/assessment.js';
 import type { FindingView } from '../finding-view.js';
 import { severityColour } from '../severity-style.js';
 import { styles } from './pdf-styles.js';
-import { PdfPre } from './pdf-pre.js';
+import { PdfPre, PRE_WIDTH_FINDING } from './pdf-pre.js';
 import { Section } from './pdf-section.js';
 
 export function PdfBadge({ severity }: { severity: Severity }) {
@@ -32,8 +32,8 @@ export function PdfFinding({ f }: { f: FindingView }) {
       <Text style={[styles.p, { marginTop: 4 }]}>{f.description}</Text>
       {f.excerpt.length > 0 && (
         <View>
-          <Text style={styles.h4} minPresenceAhead={30}>Evidence: transcript</Text>
-          <PdfPre lines={f.excerpt} />
+          <Text style={styles.h4} minPresenceAhead={56}>Evidence: transcript</Text>
+          <PdfPre lines={f.excerpt} width={PRE_WIDTH_FINDING} />
           {f.excerptNote && (
             <Link src={`#${f.transcriptRef}`} style={styles.note}>
               {f.excerptNote}
@@ -43,14 +43,14 @@ export function PdfFinding({ f }: { f: FindingView }) {
       )}
       {f.certificate && (
         <View>
-          <Text style={styles.h4}>Evidence: certificate</Text>
-          <PdfPre lines={labelled(f.certificate)} />
+          <Text style={styles.h4} minPresenceAhead={40}>Evidence: certificate</Text>
+          <PdfPre lines={labelled(f.certificate)} width={PRE_WIDTH_FINDING} />
         </View>
       )}
       {f.details.length > 0 && (
         <View>
-          <Text style={styles.h4}>Evidence: details</Text>
-          <PdfPre lines={labelled(f.details)} />
+          <Text style={styles.h4} minPresenceAhead={40}>Evidence: details</Text>
+          <PdfPre lines={labelled(f.details)} width={PRE_WIDTH_FINDING} />
         </View>
       )}
       <Text style={styles.h4} minPresenceAhead={20}>Remediation</Text>

@@ -1,6 +1,10 @@
 import { StyleSheet } from '@react-pdf/renderer';
 import { MONO, SANS } from './pdf-fonts.js';
 
+/** Preformatted text (pdf-pre.tsx draws it itself): size and line pitch in points. */
+export const PRE_FONT_SIZE = 7;
+export const PRE_LINE_HEIGHT = 9.1;
+
 export const styles = StyleSheet.create({
   page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
   footer: { fontFamily: SANS, position: 'absolute', bottom: 20, left: 44, right: 44, flexDirection: 'row', justifyContent: 'space-between', fontSize: 7.5, color: '#6b7280' },
@@ -11,7 +15,7 @@ export const styles = StyleSheet.create({
   p: { marginBottom: 4 },
   note: { color: '#4b5563', fontSize: 8 },
   mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
-  pre: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3, backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
+  pre: { backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
   finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
   metaRow: { flexDirection: 'row', marginBottom: 3 },
