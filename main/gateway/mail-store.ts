@@ -25,17 +25,17 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
   let small: Buffer | null | undefined = body ?? undefined;
   for (const rcpt of new Set(recipients.map(safeName))) {
     const dir = join(storeDir, folder, rcpt);
-    // A folder created now is durable only once its parents' entries are on disk too.
-    const created = await mkdir(dir, { recursive: true });
-    if (created) for (let d = dirname(dir); d.length >= dirname(created).length; d = dirname(d)) await syncDir(d);
     const final = join(dir, `${id}.eml`);
     const tmp = join(dir, `.${id}.tmp`);
-    const fh = await open(tmp, 'w');
+    await ensureDir(dir);
+    small ??= await readSmall(bodyPath);
     try {
-      await writeBody(fh, header, bodyPath, (small ??= await readSmall(bodyPath)));
-      await fh.sync();
-    } finally {
-      await fh.close();
+      await writeDurably(tmp, header, bodyPath, small);
+    } catch (err) {
+      // The folder was removed since it was created (a mailbox emptied by hand): create it again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !knownDirs.delete(dir)) throw err;
+      await ensureDir(dir);
+      await writeDurably(tmp, header, bodyPath, small);
     }
     try {
       await rename(tmp, final);
@@ -43,11 +43,55 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
       await unlink(tmp).catch(() => {});
       throw err;
     }
-    // The rename is durable only once the directory entry is on disk too.
-    await syncDir(dir);
+    // The rename is durable only once the directory entry is on disk too: one fsync of the folder
+    // that starts after this rename, shared by every message renamed meanwhile (group commit).
+    await syncDirGrouped(dir);
     paths.push(final);
   }
   return { id, paths };
+}
+
+/** Folders known to exist with durable entries: no mkdir per message. */
+const knownDirs = new Set<string>();
+
+async function ensureDir(dir: string): Promise<void> {
+  if (knownDirs.has(dir)) return;
+  // A folder created now is durable only once its parents' entries are on disk too.
+  const created = await mkdir(dir, { recursive: true });
+  if (created) for (let d = dirname(dir); d.length >= dirname(created).length; d = dirname(d)) await syncDir(d);
+  knownDirs.add(dir);
+}
+
+/** Writes `tmp` and fsyncs it. */
+async function writeDurably(tmp: string, header: string, bodyPath: string, small: Buffer | null): Promise<void> {
+  const fh = await open(tmp, 'w');
+  try {
+    await writeBody(fh, header, bodyPath, small);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+const dirSyncs = new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>();
+
+/** Resolves once an fsync of `dir` that started after this call has finished. */
+function syncDirGrouped(dir: string): Promise<void> {
+  let s = dirSyncs.get(dir);
+  if (!s) dirSyncs.set(dir, (s = { running: null, next: null }));
+  const st = s;
+  const start = (): Promise<void> => {
+    const p: Promise<void> = syncDir(dir).finally(() => {
+      if (st.running === p) st.running = null;
+    });
+    st.running = p;
+    return p;
+  };
+  if (!st.running) return start();
+  st.next ??= st.running.catch(() => {}).then(() => {
+    st.next = null;
+    return start();
+  });
+  return st.next;
 }
 
 /** The body when it is small enough to read in one call (a file stream costs ~0.5 ms); null otherwise. */
