@@ -11,8 +11,8 @@ import {
   fmtMs,
   fmtRatio,
   geometricMean,
-  killAllChildren,
   median,
+  onInterrupt,
   renderTable,
   runProcess,
   straceAvailable,
@@ -288,25 +288,15 @@ function toolResult(runs: RunRecord[], verdicts: Verdict[], cfg: BenchConfig, to
 // Main.
 
 let current: PostfixInstance | null = null;
+/** Set on SIGINT/SIGTERM: the runs stop while onInterrupt cleans up. */
 let interrupted = false;
-
-function installSignalHandlers(log: (s: string) => void): void {
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${sig}: stopping child processes and Postfix...`);
-    killAllChildren();
-    const stopping = current?.stop() ?? Promise.resolve();
-    const deadline = new Promise((r) => setTimeout(r, 8000));
-    void Promise.race([stopping, deadline]).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
 
 export async function runProbeVsNmap(opts: BenchOptions): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  installSignalHandlers(log);
+  onInterrupt(() => {
+    interrupted = true;
+    return current?.stop() ?? Promise.resolve();
+  }, 'child processes and Postfix');
 
   if (!postfixAvailable()) {
     log('bench: needs root and Postfix (/usr/sbin/postfix, /usr/lib/postfix/sbin/master): apt-get install postfix');

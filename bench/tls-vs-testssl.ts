@@ -11,9 +11,9 @@ import { startLabDns, type LabDnsServer } from '../main/dns/lab-dns-server.js';
 import { createResolver } from '../main/net/resolver.js';
 import { postfixAvailable, startPostfix, type PostfixInstance } from '../test/support/postfix.js';
 import { testPki, WRONG_HOST, type CertKind, type TestPki } from '../test/support/test-pki.js';
-import { fmtMs, fmtRatio, geometricMean, killAllChildren, median, renderTable, straceAvailable, versionLine, type ProcessResult } from './lib.js';
+import { fmtMs, fmtRatio, geometricMean, median, onInterrupt, renderTable, straceAvailable, versionLine, type ProcessResult } from './lib.js';
 import { ROOT } from './probe-vs-nmap.js';
-import { auditProcessTree, ensureBuilt, killAllGroups, runGroup, type ProcessTreeAudit } from './tls-support.js';
+import { auditProcessTree, ensureBuilt, runGroup, type ProcessTreeAudit } from './tls-support.js';
 
 const CLI_BUNDLE = join(ROOT, 'out/main/cli.js');
 const CLI_LAUNCHER = join(ROOT, 'main/cli/bin.mjs');
@@ -370,27 +370,13 @@ let labDns: LabDnsServer | null = null;
 /** testssl's JSON files and HOME; removed at the end, also on interrupt */
 let tmpDir: string | null = null;
 
-function installSignalHandlers(log: (s: string) => void): void {
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${sig}: stopping testssl, mxaudit, Postfix and the lab DNS...`);
-    // Synchronous first: another suite's handler may exit the process right after this one.
-    // (The Postfix harness also SIGKILLs its instances on process exit, and has a watchdog.)
-    killAllGroups();
-    killAllChildren();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
-    const stopping = Promise.allSettled([current?.stop(), labDns?.stop()]);
-    const deadline = new Promise((r) => setTimeout(r, 8000));
-    void Promise.race([stopping, deadline]).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
-
 export async function runTlsVsTestssl(opts: TlsBenchOptions): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  installSignalHandlers(log);
+  onInterrupt(async () => {
+    interrupted = true;
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    await Promise.allSettled([current?.stop(), labDns?.stop()]);
+  }, 'testssl, mxaudit, Postfix and the lab DNS');
 
   if (!postfixAvailable()) {
     log('bench tls: needs root and Postfix (/usr/sbin/postfix, /usr/lib/postfix/sbin/master): apt-get install postfix');
