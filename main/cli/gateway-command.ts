@@ -6,8 +6,7 @@ import yaml from 'js-yaml';
 import { startGateway } from '../gateway/server.js';
 import { GatewayConfigError } from '../gateway/config.js';
 import { TlsCertificateError } from '../gateway/tls-cert.js';
-import { startLabDns } from '../dns/lab-dns-server.js';
-import { labZones } from '../gateway/lab-zones.js';
+import { startLabMode } from '../gateway/lab-mode.js';
 import { UsageError, type CliIo } from './io.js';
 import { visible } from '../../shared/visible-text.js';
 
@@ -98,25 +97,6 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
   process.off('SIGINT', sigint);
   await lab?.dns.stop();
   return 0;
-}
-
-async function startLabMode(config: Record<string, unknown>) {
-  const listen = (config.listen as { host?: string } | undefined)?.host ?? '127.0.0.1';
-  const hostname = (config.hostname as string | undefined) ?? 'mx.lab.test';
-  const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
-  const dns = await startLabDns(labZones(hostname, domain, listen));
-  // A small directory so the lab has somebody to deliver to; a config file may replace it.
-  const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
-  const directory = { users: [`alice@${domain}`, `bob@${domain}`], groups };
-  const layers = {
-    // The lab block list lists documentation addresses, which public lists are never asked about.
-    'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
-    ...(config.layers as object | undefined),
-  };
-  // Every connection takes the pregreet test, loopback included (the attack suite's early talker
-  // connects from it): on loopback a bot's bytes arrive within a millisecond, 200 ms is ample.
-  const earlyTalker = { greetWaitMs: 200, passTtlSeconds: 0, skipInternal: false };
-  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], directory, earlyTalker, ...config, layers, dns: [dns.server] } };
 }
 
 function parseListen(spec: string): { host: string; port: number } {

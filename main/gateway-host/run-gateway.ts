@@ -2,8 +2,8 @@
 // stream its sessions and counters to main, stop on request. Transport-free: the entry binds it
 // to process.send (fork) or process.parentPort (utilityProcess).
 import { startGateway, type Gateway } from '../gateway/server.js';
-import { startLabDns, type LabDnsServer } from '../dns/lab-dns-server.js';
-import { labZones } from '../gateway/lab-zones.js';
+import type { LabDnsServer } from '../dns/lab-dns-server.js';
+import { startLabMode } from '../gateway/lab-mode.js';
 import type { FromGatewayHost, ToGatewayHost } from './protocol.js';
 
 /** Counters are pushed at most this often while sessions come in (a load test makes thousands). */
@@ -76,26 +76,4 @@ export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHo
       post({ type: 'stopped' });
     }
   };
-}
-
-/**
- * Lab mode as `mxaudit gateway --lab` (main/cli/gateway-command.ts, kept in step with it): lab
- * DNS zones, XCLIENT from loopback, a small directory, the pregreet test on loopback too.
- */
-async function startLabMode(config: Record<string, unknown>) {
-  const listen = (config.listen as { host?: string } | undefined)?.host ?? '127.0.0.1';
-  const hostname = (config.hostname as string | undefined) ?? 'mx.lab.test';
-  const domain = ((config.domains as string[] | undefined) ?? ['lab.test'])[0];
-  const dns = await startLabDns(labZones(hostname, domain, listen));
-  const groups = { [`all@${domain}`]: { members: [`alice@${domain}`, `bob@${domain}`], restricted: true } };
-  const directory = { users: [`alice@${domain}`, `bob@${domain}`], groups };
-  const lab: Record<string, Record<string, unknown>> = {
-    'connection-filter': { providers: [{ zone: 'bl.lab.test', info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true },
-  };
-  // The editor's options for a layer refine the lab's (a score setting keeps the lab block list).
-  const own = (config.layers ?? {}) as Record<string, unknown>;
-  const layers: Record<string, unknown> = { ...lab, ...own };
-  for (const [id, options] of Object.entries(own)) if (lab[id] && options && typeof options === 'object') layers[id] = { ...lab[id], ...options };
-  const earlyTalker = { greetWaitMs: 200, passTtlSeconds: 0, skipInternal: false };
-  return { dns, config: { xclientPeers: ['127.0.0.1', '::1'], directory, earlyTalker, ...config, layers, dns: [dns.server] } };
 }
