@@ -154,6 +154,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
     junk: { code: 421, text: '4.7.0 Too many junk commands, closing connection' },
     unknown: { code: 421, text: '4.7.0 Too many unrecognized commands, closing connection' },
   };
+  const SIZE_REPLY: ControlReply = { code: 552, text: '5.3.4 Message size exceeds fixed maximum message size' };
   const PHASE_OF: Record<string, DecisionPhase> = { HELO: 'helo', EHLO: 'helo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data' };
   const policy: SessionPolicy = {
     greetWaitMs: (peer) => gate.greetWaitMs(peer),
@@ -175,6 +176,11 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       const what = kind === 'errors' ? 'error replies' : kind === 'junk' ? 'junk commands (NOOP, RSET, VRFY...)' : 'unrecognized commands';
       listenerDecision(s, PHASE_OF[command.split(' ', 1)[0].toUpperCase()] ?? 'command', 'disconnect', `${kind === 'errors' ? limit : `more than ${limit - (kind === 'unknown' ? 1 : 0)}`} ${what} in this session`, reply);
       return reply;
+    },
+    sizeRefused(s, command) {
+      const declared = /\bSIZE=(\d{1,20})/i.exec(command)?.[1] ?? '?';
+      listenerDecision(s, 'mail', 'reject', `declared SIZE=${declared} over the ${config.maxMessageBytes} bytes limit`, SIZE_REPLY);
+      return SIZE_REPLY;
     },
   };
   const control = createSessionControl(policy);

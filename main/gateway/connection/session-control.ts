@@ -7,7 +7,9 @@
 //   send a refusal instead of the banner (early talker, connect refusal); a refused session
 //   answers 503 to every command until QUIT (RFC 5321 3.1);
 // - _onCommand(): lines sent before the greeting are held (the parser waits) and answered after
-//   it; error, junk-command and unknown-command limits end the session with the policy's 421.
+//   it; error, junk-command and unknown-command limits end the session with the policy's 421;
+// - send(): smtp-server's own refusal of MAIL ... SIZE= over the limit (given before onMailFrom)
+//   is replaced by the policy's reply, so that it is traced and counted like any decision.
 // Nothing of smtp-server is forked: the originals do the work whenever we do not intervene.
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
@@ -48,6 +50,11 @@ export interface SessionPolicy {
   limits: CommandLimits;
   /** A limit was reached by `command`: the 421 to send before closing. */
   limitReached(session: SMTPServerSession, kind: LimitKind, command: string): ControlReply;
+  /**
+   * smtp-server refused `command` (MAIL with SIZE= over the limit) before any handler of ours
+   * ran: the reply to send instead of its own (the policy traces and counts it).
+   */
+  sizeRefused(session: SMTPServerSession, command: string): ControlReply;
 }
 
 export interface SessionControl {
@@ -74,6 +81,8 @@ interface ConnState {
   waited: boolean;
   greeted: boolean;
   held: { command: Buffer; callback: () => void } | null;
+  /** The command being answered (bounded), for a refusal smtp-server gives on its own. */
+  command: string;
 }
 
 /** The untyped internals of smtp-server we call (present in 3.x; checked at start). */
@@ -117,7 +126,7 @@ export function createSessionControl(policy: SessionPolicy): SessionControl {
         srv.connections.add(conn);
         conn.on('error', (err) => srv._onError(err as Error));
         conn.on('connect', (data) => srv._onClientConnect(data));
-        const st: ConnState = { refused: null, errors: 0, junk: 0, unknown: 0, talk: null, waited: false, greeted: false, held: null };
+        const st: ConnState = { refused: null, errors: 0, junk: 0, unknown: 0, talk: null, waited: false, greeted: false, held: null, command: '' };
         states.set(conn.session, st);
         install(conn, st, policy);
         conn.init();
@@ -194,6 +203,10 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
   };
 
   conn.send = function (code, data, context) {
+    if (code === 552 && context === 'MESSAGE_TOO_BIG' && /^MAIL /i.test(st.command)) {
+      const r = policy.sizeRefused(this.session, st.command);
+      [code, data, context] = [r.code, r.text, false];
+    }
     if (code >= 400 && code !== 421) st.errors++;
     // A message delivered: the client is doing real work, its counts start over (as Postfix does).
     if (context === 'DATA_OK') st.errors = st.junk = st.unknown = 0;
@@ -212,6 +225,7 @@ function install(conn: ConnectionInternals, st: ConnState, policy: SessionPolicy
     }
     const line = command.toString('latin1');
     const name = line.split(' ', 1)[0].toUpperCase();
+    st.command = line.slice(0, 512);
     const limit = (kind: LimitKind) => {
       const r = policy.limitReached(this.session, kind, line.slice(0, 80));
       send.call(this, r.code, r.text, false); // 421: closed

@@ -193,3 +193,26 @@ describe('command limits (smtplib)', () => {
     expect(replies.map((r) => r?.[0])).toEqual([220, 250, 503, 503, 250, 250, 250, 503, 503, 221]);
   });
 });
+
+describe('size limits: refused by the listener, traced and counted', () => {
+  const OUTSIDE = '127.0.0.42';
+  let g: Running;
+  beforeAll(async () => {
+    g = await start({ earlyTalker: { greetWaitMs: 0 }, maxMessageBytes: 2048 });
+  });
+  afterAll(() => g.gw.stop());
+
+  it('MAIL SIZE= over the limit (refused by smtp-server before any hook): 552 5.3.4, a listener decision', async () => {
+    const replies = await smtplibDialogue(g.gw.port, ['EHLO client.example', 'MAIL FROM:<x@example.org> SIZE=4096', 'MAIL FROM:<x@example.org> SIZE=2048', 'QUIT'], OUTSIDE);
+    expect(replies.slice(2)).toEqual([[552, '5.3.4 Message size exceeds fixed maximum message size'], [250, 'Accepted'], [221, expect.any(String)]]);
+    expect(listener(g).at(-1)).toEqual({ phase: 'mail', layer: 'listener', action: 'reject', reason: 'declared SIZE=4096 over the 2048 bytes limit', reply: '552 5.3.4 Message size exceeds fixed maximum message size', ms: 0 });
+    expect(g.gw.counters().listener).toEqual({ 'mail:reject': 1 });
+  });
+
+  it('a body over the limit without SIZE=: 552 5.3.4 after DATA, a listener decision, nothing stored', async () => {
+    const replies = await smtplibDialogue(g.gw.port, ['EHLO client.example', 'MAIL FROM:<x@example.org>', 'RCPT TO:<alice@lab.test>', { data: `Subject: big\r\n\r\n${'x'.repeat(70) + '\r\n'}`.repeat(40) }, 'QUIT'], OUTSIDE);
+    expect(replies.slice(4)).toEqual([[552, '5.3.4 Message size exceeds fixed maximum message size'], [221, expect.any(String)]]);
+    expect(listener(g).at(-1)).toEqual({ phase: 'data', layer: 'listener', action: 'reject', reason: 'message over 2048 bytes', reply: '552 5.3.4 Message size exceeds fixed maximum message size', ms: 0 });
+    expect(g.gw.counters().listener).toEqual({ 'mail:reject': 1, 'data:reject': 1 });
+  });
+});
