@@ -12,7 +12,8 @@ import { verdictColour } from '../severity-style.js';
 import { PdfAppendices } from './pdf-appendices.js';
 import { PdfSeverityChart } from './pdf-chart.js';
 import { PdfBadge, PdfFinding } from './pdf-finding.js';
-import { registerFonts } from './pdf-fonts.js';
+import { MONO, registerFonts, SANS } from './pdf-fonts.js';
+import { loadWithWordCache } from './pdf-shaping-cache.js';
 import { styles } from './pdf-styles.js';
 import { Section } from './pdf-section.js';
 import { PdfTable } from './pdf-table.js';
@@ -186,5 +187,7 @@ export function pdfDocument(m: ReportModel, logo?: Logo) {
 }
 
 export async function pdfReport(m: ReportModel, logo?: Logo): Promise<Buffer> {
+  registerFonts();
+  await loadWithWordCache([{ fontFamily: SANS }, { fontFamily: SANS, fontWeight: 700 }, { fontFamily: MONO }]);
   return renderToBuffer(pdfDocument(m, logo));
 }
