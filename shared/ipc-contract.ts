@@ -82,7 +82,12 @@ export type ConfigIssue = z.output<typeof ConfigIssueSchema>;
 export const folders = ['inbox', 'junk', 'quarantine'] as const;
 export const MailboxMessageSchema = z.object({ id: z.string(), folder: z.enum(folders), recipient: z.string(), bytes: z.number(), receivedAt: z.string(), subject: z.string(), from: z.string(), scl: z.string().nullable() });
 export type MailboxMessage = z.output<typeof MailboxMessageSchema>;
-const messageRef = z.object({ folder: z.enum(folders), recipient: z.string().max(320).regex(/^[a-z0-9@._+-]+$/), id: z.string().regex(/^[a-z0-9-]{1,80}$/) }).strict();
+/**
+ * A recipient folder name of the mail store: one path segment, never '.' or '..' (it is joined
+ * to the store path), so it must start with a letter or digit.
+ */
+export const MAILBOX_RECIPIENT = /^[a-z0-9][a-z0-9@._+-]*$/;
+const messageRef = z.object({ folder: z.enum(folders), recipient: z.string().max(320).regex(MAILBOX_RECIPIENT), id: z.string().regex(/^[a-z0-9-]{1,80}$/) }).strict();
 
 export const AttackResultViewSchema = z.object({
   id: z.string(),

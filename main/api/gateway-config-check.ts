@@ -42,8 +42,34 @@ export function parseConfigText(text: string): { config: Record<string, unknown>
       if (!r.success) for (const i of r.error.issues) at(['layers', id, ...i.path.map((p: PropertyKey) => (typeof p === "symbol" ? String(p) : p))], i.message);
     }
   }
+  for (const i of uiRestrictedIssues(raw as Record<string, unknown>)) at(i.path, i.message);
   return { config: raw as Record<string, unknown>, issues };
 }
+
+/**
+ * What the UI may not choose: the config comes from the renderer (or a serve client), so a file
+ * path in it would let a page append to or read any file main can (a decision log at ~/.bashrc,
+ * a mail store or TLS key anywhere), and a non-loopback host would open a LAN listener. The app
+ * puts the store and the TLS material under its data folder and listens on 127.0.0.1 only;
+ * `mxaudit gateway --config` (the CLI, the user's own file) has no such limit.
+ */
+function uiRestrictedIssues(raw: Record<string, unknown>): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  const set = (o: unknown, key: string) => o !== null && typeof o === 'object' && Object.hasOwn(o, key);
+  const fileRefused = 'not settable from the app: it names a file; the app keeps the gateway\'s files in its data folder (use mxaudit gateway --config for your own paths)';
+  if (set(raw, 'log')) out.push({ path: ['log'], message: fileRefused });
+  if (set(raw, 'storeDir')) out.push({ path: ['storeDir'], message: fileRefused });
+  for (const key of ['key', 'cert']) if (set(raw.tls, key)) out.push({ path: ['tls', key], message: fileRefused });
+  const listenHost = (o: unknown) => (set(o, 'host') ? (o as { host: unknown }).host : undefined);
+  const loopbackOnly = 'the app listens on 127.0.0.1 only';
+  const mx = listenHost(raw.listen);
+  if (mx !== undefined && !isLoopback(mx)) out.push({ path: ['listen', 'host'], message: loopbackOnly });
+  const sub = set(raw.submission, 'listen') ? listenHost((raw.submission as { listen: unknown }).listen) : undefined;
+  if (sub !== undefined && !isLoopback(sub)) out.push({ path: ['submission', 'listen', 'host'], message: loopbackOnly });
+  return out;
+}
+
+const isLoopback = (h: unknown) => h === '127.0.0.1' || h === 'localhost' || h === '::1';
 
 /** Line (1-based) of the deepest key of the path that appears in the text, searching in order. */
 function lineOf(text: string, path: (string | number)[]): number | null {

@@ -47,7 +47,16 @@ export class GatewayController {
     if (this.proc) throw new ApiError(`the gateway is already ${this.status.state}`);
     const { config, issues } = parseConfigText(req.configText);
     if (issues.length) throw new ApiError(`the configuration is not valid: ${issues[0].path}: ${issues[0].message}`, issues);
-    const full = { storeDir: join(this.dataDir, 'gateway-store'), ...config, listen: { host: '127.0.0.1', port: req.port } };
+    // parseConfigText refused file paths and other hosts; set them here whatever it let through.
+    const submission = config.submission as { listen?: { port?: unknown } } | undefined;
+    const full = {
+      ...config,
+      storeDir: join(this.dataDir, 'gateway-store'),
+      log: undefined,
+      tls: { ...(config.tls as object | undefined), key: undefined, cert: undefined },
+      listen: { host: '127.0.0.1', port: req.port },
+      ...(submission ? { submission: { ...submission, listen: { ...submission.listen, host: '127.0.0.1' } } } : {}),
+    };
     const proc = this.spawn();
     this.proc = proc;
     this.sessions.length = 0;

@@ -2,7 +2,7 @@
 // main/gateway/mail-store.ts). Messages come from anyone: read bounded, never interpreted.
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { folders, type MailboxMessage } from '../../shared/ipc-contract.js';
+import { folders, MAILBOX_RECIPIENT, type MailboxMessage } from '../../shared/ipc-contract.js';
 import { ApiError } from './api-error.js';
 
 /** Messages listed at most (newest first); a load test can leave thousands. */
@@ -10,7 +10,7 @@ const MAX_LISTED = 500;
 const HEADER_BYTES = 64 * 1024;
 const BODY_BYTES = 256 * 1024;
 
-const RECIPIENT = /^[a-z0-9@._+-]+$/;
+const RECIPIENT = MAILBOX_RECIPIENT;
 const MESSAGE = /^([a-z0-9-]{1,80})\.eml$/;
 
 export async function listMailboxes(storeDir: string): Promise<MailboxMessage[]> {

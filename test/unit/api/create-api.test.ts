@@ -60,6 +60,26 @@ describe('createApi', () => {
     await expect(api.invoke('mxaudit:mailbox.read', { folder: 'inbox', recipient: '../x', id: 'a' })).rejects.toThrow(/invalid request/);
   });
 
+  it('refuses gateway settings that name a file or a non-loopback listener, naming the field, before any process starts', async () => {
+    // spawnGateway throws "no gateway in this test": a config let through would fail with that instead.
+    const start = (configText: string) => api.invoke('mxaudit:gateway.start', { port: 0, labDns: false, configText });
+    await expect(start('{"log": "/root/.bashrc"}')).rejects.toMatchObject({ message: expect.stringMatching(/^the configuration is not valid: log: not settable from the app/), issues: [expect.objectContaining({ path: 'log', line: 1 })] });
+    await expect(start('storeDir: /etc\n')).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'storeDir', line: 1 })] });
+    await expect(start('{"tls": {"key": "/etc/shadow", "cert": "/etc/passwd"}}')).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'tls.key' }), expect.objectContaining({ path: 'tls.cert' })] });
+    await expect(start('{"listen": {"host": "0.0.0.0", "port": 25}}')).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'listen.host', message: expect.stringMatching(/127\.0\.0\.1 only/) })] });
+    await expect(start('{"submission": {"listen": {"host": "0.0.0.0"}, "users": [{"username": "u", "password": "p"}]}}')).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'submission.listen.host' })] });
+    // The editor shows the same errors in place.
+    expect(((await api.invoke('mxaudit:gateway.validateConfig', { text: '{\n  "log": "x.jsonl"\n}' })) as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ path: 'log', line: 2 })]);
+    // What the app may set still passes validation and reaches the process.
+    await expect(start('{"listen": {"host": "127.0.0.1", "port": 25}, "tls": {"enabled": false}}')).rejects.toThrow('no gateway in this test');
+  });
+
+  it('refuses a recipient that climbs out of the store folder', async () => {
+    for (const recipient of ['..', '.', '.hidden', '-x']) {
+      await expect(api.invoke('mxaudit:mailbox.read', { folder: 'inbox', recipient, id: 'a' })).rejects.toThrow(/invalid request/);
+    }
+  });
+
   it('runs an assessment with live progress and transcript, and saves it in the engagement', async () => {
     const server = await startScriptedServer(hostileScripts['HTML/JS and ANSI in the banner']);
     servers.push(server);

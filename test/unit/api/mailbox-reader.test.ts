@@ -46,9 +46,13 @@ describe('mailbox reader', () => {
 
   it('reads nothing outside the store', async () => {
     mkdirSync(join(dir, 'store', 'inbox'), { recursive: true });
+    // Where inbox/../secret.eml and inbox/./../secret.eml would land: a hole would read it.
+    writeFileSync(join(dir, 'store', 'secret.eml'), 'Subject: secret\r\n\r\n');
+    writeFileSync(join(dir, 'store', 'inbox', 'secret.eml'), 'Subject: secret\r\n\r\n');
     writeFileSync(join(dir, 'secret.eml'), 'Subject: secret\r\n\r\n');
     for (const ref of [
       { folder: 'inbox', recipient: '..', id: 'secret' },
+      { folder: 'inbox', recipient: '.', id: 'secret' },
       { folder: '..', recipient: 'store', id: 'secret' },
       { folder: 'inbox', recipient: 'alice@lab.test', id: '../../../secret' },
     ]) await expect(readMessage(join(dir, 'store'), ref)).rejects.toThrow('no such message');
