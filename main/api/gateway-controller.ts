@@ -100,19 +100,23 @@ export class GatewayController {
       });
       proc.onExit((code) => {
         clearTimeout(timer);
+        reject(new ApiError(`the gateway process exited (code ${code}) before starting`));
+        // A failed start's process that exits late must not touch a gateway started since.
+        if (this.proc !== proc) return;
         for (const t of this.traffics.values()) t.reject(new ApiError('the gateway stopped'));
         this.traffics.clear();
         const wasRunning = this.status.state === 'running';
         this.proc = null;
         this.info = null;
         this.set({ ...this.status, state: wasRunning ? 'failed' : 'stopped', host: null, port: null, labDns: null, error: wasRunning ? `the gateway process exited (code ${code})` : this.status.error });
-        reject(new ApiError(`the gateway process exited (code ${code}) before starting`));
       });
     });
     proc.send({ type: 'start', config: full, lab: req.labDns });
     try {
       return await started;
     } catch (err) {
+      proc.kill();
+      if (this.proc !== proc) throw err;
       this.proc = null;
       this.set({ ...stopped(), state: 'failed', error: (err as Error).message });
       throw err;
@@ -134,6 +138,7 @@ export class GatewayController {
       });
       proc.send({ type: 'stop', graceMs: STOP_GRACE_MS });
     });
+    if (this.proc !== proc) return this.status;
     this.proc = null;
     this.info = null;
     this.set({ ...this.status, state: 'stopped', host: null, port: null, labDns: null, error: null });

@@ -64,7 +64,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     const st = await stat(d.path).catch(() => null);
     if (!st?.isFile()) return notFound(res);
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': st.size, 'Content-Disposition': `attachment; filename="${basename(d.path).replace(/[^A-Za-z0-9._-]/g, '_')}"` });
-    createReadStream(d.path).pipe(res);
+    // A file removed or unreadable meanwhile: end this response, never the server.
+    createReadStream(d.path).on('error', () => res.destroy()).pipe(res);
   };
 
   const wss = new WebSocketServer({
