@@ -19,9 +19,10 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(extraEnv: Record<string, string> = {}): Promise<ServeProcess> {
+/** `open`: let serve open the browser (tests set MXAUDIT_OPENER to a recording script). */
+export async function startServeProcess(extraEnv: Record<string, string> = {}, opts: { open?: boolean } = {}): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mxaudit-serve-'));
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir, '--no-open'], {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir, ...(opts.open ? [] : ['--no-open'])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...extraEnv },
   });
