@@ -58,9 +58,7 @@ export function PdfFinding({ f }: { f: FindingView }) {
       {f.references.length > 0 && (
         <View>
           <Text style={styles.h4}>References</Text>
-          {f.references.map((r, i) => (
-            <Text key={i}>{`• ${r}`}</Text>
-          ))}
+          <Text>{f.references.map((r) => `• ${r}`).join('\n')}</Text>
         </View>
       )}
     </Section>

@@ -24,9 +24,10 @@ export function PdfTable({ head, rows, widths, mono }: PdfTableProps) {
       {rows.map((r, i) => (
         <View key={i} style={styles.tableRow} wrap={false}>
           {r.map((c, j) => (
-            <View key={j} style={[styles.cell, flex(j)]}>
-              {typeof c === 'string' || typeof c === 'number' ? <Text style={mono ? styles.mono : undefined}>{c}</Text> : c}
-            </View>
+            // The cell is the Text itself (a View around each cell doubled the layout nodes).
+            <Text key={j} style={mono ? [styles.cell, flex(j), styles.mono] : [styles.cell, flex(j)]}>
+              {c}
+            </Text>
           ))}
         </View>
       ))}
