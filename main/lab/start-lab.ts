@@ -25,7 +25,7 @@ export interface LabOptions {
   smtpPort?: number;
   dnsPort?: number;
   mtaStsPort?: number;
-  /** Gateway configuration merged over the lab's (layers are merged per layer). */
+  /** Gateway configuration merged over the lab's; a layer's options refine the lab's for that layer. */
   gateway?: Record<string, unknown>;
   /** Working directory (store, certificates); a temporary one, removed by stop(), when absent. */
   dir?: string;
@@ -81,14 +81,18 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
 function labGatewayConfig(address: string, dir: string, pki: LabPki, o: LabOptions): Record<string, unknown> {
   const groups = { [LAB_GROUP]: { members: LAB_USERS, restricted: true } };
   const extra = o.gateway ?? {};
-  const layers = {
+  const lab: Record<string, Record<string, unknown>> = {
     // The XCLIENT peer is a front proxy: the clients it presents are filtered and rate-limited,
     // not the proxy itself (else a probe plus --traffic would pass 60 connections a minute).
     'connection-filter': { providers: [{ zone: LAB_BLOCK_LIST, info: 'See the mxaudit lab block list' }], queryPrivateAddresses: true, allow: [address] },
     'recipient-lookup': { directory: { users: LAB_USERS, groups } },
     'restricted-groups': { groups },
-    ...(extra.layers as object | undefined),
   };
+  // As in `gateway --lab`: a config's options for a layer refine the lab's (a tarpit setting
+  // keeps the lab directory).
+  const own = (extra.layers ?? {}) as Record<string, unknown>;
+  const layers: Record<string, unknown> = { ...lab, ...own };
+  for (const [id, options] of Object.entries(own)) if (lab[id] && options && typeof options === 'object' && !Array.isArray(options)) layers[id] = { ...lab[id], ...options };
   return {
     hostname: LAB_HOSTNAME,
     domains: [LAB_DOMAIN],

@@ -4,6 +4,8 @@
 // lab runs it in-process) each outcome names the layer that decided, read from the gateway's
 // own decisions: sessions are told apart by a unique EHLO name.
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SmtpError, SmtpSession } from '../net/smtp-client.js';
 import { Transcript } from '../net/transcript.js';
 import { replyText } from '../net/smtp-reply.js';
@@ -286,5 +288,63 @@ export function reconcile(stats: TrafficStats, before: Record<string, Record<str
   const accepted = Object.keys(after).reduce((sum, layer) => sum + diff(layer, 'data:accept'), 0);
   const ours = ['delivered', 'junked', 'quarantined', 'dropped'].reduce((sum, o) => sum + (stats.outcomes[o] ?? 0), 0);
   if (accepted !== ours) problems.push(`accepted at DATA: gateway counted ${accepted}, traffic ${ours}`);
+  return problems;
+}
+
+/** What the client's own replies say of an attempt, independently of the gateway's events. */
+export type ClientClass = 'refused' | 'accepted-at-data' | 'accepted-at-rcpt' | 'no-reply';
+
+export function clientClass(a: Pick<TrafficAttempt, 'stage' | 'code'>): ClientClass {
+  if (a.code === null) return 'no-reply';
+  if (a.code >= 400) return 'refused';
+  return a.stage === 'data' ? 'accepted-at-data' : 'accepted-at-rcpt';
+}
+
+/** The class of reply each outcome implies. */
+function expectedClass(outcome: Outcome): ClientClass {
+  if (outcome.startsWith('refused:')) return 'refused';
+  if (['delivered', 'junked', 'quarantined', 'dropped'].includes(outcome)) return 'accepted-at-data';
+  if (outcome === 'accepted') return 'accepted-at-rcpt';
+  return 'no-reply';
+}
+
+export const STORE_FOLDERS = ['inbox', 'junk', 'quarantine'] as const;
+export type StoreCounts = Record<(typeof STORE_FOLDERS)[number], number>;
+
+/** Messages on disk per folder (`<store>/<folder>/<recipient>/<id>.eml`; temporary files left out). */
+export async function countStore(storeDir: string): Promise<StoreCounts> {
+  const counts = { inbox: 0, junk: 0, quarantine: 0 };
+  for (const folder of STORE_FOLDERS) {
+    const boxes = await readdir(join(storeDir, folder), { withFileTypes: true }).catch(() => []);
+    for (const box of boxes.filter((b) => b.isDirectory())) {
+      const files = await readdir(join(storeDir, folder, box.name)).catch(() => []);
+      counts[folder] += files.filter((f) => f.endsWith('.eml') && !f.startsWith('.')).length;
+    }
+  }
+  return counts;
+}
+
+/**
+ * The client-side evidence against the outcomes: each attempt's reply must be of the class its
+ * outcome implies (a refusal was answered 4xx/5xx, a delivery 250 after DATA), and the messages
+ * that appeared in the store over the run must be the delivered, junked and quarantined ones,
+ * folder by folder (each attempt has one recipient). Returns the differences; empty when all agree.
+ */
+export function reconcileEvidence(attempts: TrafficAttempt[], storeBefore: StoreCounts, storeAfter: StoreCounts): string[] {
+  const problems: string[] = [];
+  for (const a of attempts) {
+    const seen = clientClass(a);
+    if (seen !== expectedClass(a.outcome)) problems.push(`${a.kind} to <${a.to}>: outcome ${a.outcome} but the client saw ${a.stage} ${a.code ?? 'no reply'} (${seen})`);
+  }
+  const accepted = attempts.filter((a) => clientClass(a) === 'accepted-at-data').length;
+  const stored = STORE_FOLDERS.reduce((n, f) => n + storeAfter[f] - storeBefore[f], 0);
+  const dropped = attempts.filter((a) => a.outcome === 'dropped').length;
+  if (stored + dropped !== accepted) problems.push(`the client got 250 after DATA ${accepted} times, but ${stored} messages appeared in the store (and ${dropped} dropped)`);
+  const folderOf: Record<string, (typeof STORE_FOLDERS)[number]> = { delivered: 'inbox', junked: 'junk', quarantined: 'quarantine' };
+  for (const folder of STORE_FOLDERS) {
+    const outcomes = attempts.filter((a) => folderOf[a.outcome] === folder).length;
+    const files = storeAfter[folder] - storeBefore[folder];
+    if (outcomes !== files) problems.push(`${folder}: ${outcomes} attempts filed there, ${files} new files on disk`);
+  }
   return problems;
 }

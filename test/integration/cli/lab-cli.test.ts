@@ -1,6 +1,9 @@
 // `mxaudit lab` as a user runs it: the built CLI in a child process. It writes the files,
-// exits 0, and leaves no listening port behind; with --keep it stays up until Ctrl-C.
+// exits 0, and leaves no process or listening port behind (it runs as the leader of its own
+// process group, so whatever it started is found in /proc); with --keep it stays up until
+// Ctrl-C. Fixed ports are honoured, a busy one is a clear error; a weakened gateway exits 1.
 import { execFile, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +12,8 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { portsFree } from '../lab/ports.js';
+import { childrenOf, listenersOfGroup, listeningSockets, processGroup } from '../lab/process-sockets.js';
+import { layerRegistry } from '../../../main/gateway/layer-registry.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = resolve(root, 'main/cli/bin.mjs');
@@ -26,18 +31,52 @@ async function mxaudit(args: string[], cwd = work): Promise<{ code: number; stdo
   }
 }
 
-/** The lab's ports, from its progress line "gateway 127.0.0.1:P, DNS 127.0.0.1:Q". */
-function labPorts(stderr: string): { smtp: number; dns: number } {
-  const m = /gateway 127\.0\.0\.1:(\d+), DNS 127\.0\.0\.1:(\d+)/.exec(stderr);
+/** The CLI as the leader of its own process group: everything it starts is in that group. */
+function mxauditGroup(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string; pid: number; ms: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [bin, ...args], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
+  return new Promise((done) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, pid: child.pid!, ms: performance.now() - t0 });
+    }),
+  );
+}
+
+/** The lab's ports, from its progress line "gateway 127.0.0.1:P, DNS 127.0.0.1:Q, MTA-STS 127.0.0.1:R". */
+function labPorts(stderr: string): { smtp: number; dns: number; mtaSts: number } {
+  const m = /gateway 127\.0\.0\.1:(\d+), DNS 127\.0\.0\.1:(\d+), MTA-STS 127\.0\.0\.1:(\d+)/.exec(stderr);
   expect(m, stderr).not.toBeNull();
-  return { smtp: Number(m![1]), dns: Number(m![2]) };
+  return { smtp: Number(m![1]), dns: Number(m![2]), mtaSts: Number(m![3]) };
+}
+
+/** Nothing of the lab remains: no process of its group, none of its ports listening or bound. */
+async function expectNothingLeft(pid: number, ports: { smtp: number; dns: number; mtaSts: number }) {
+  expect(processGroup(pid), `processes left in the lab's group ${pid}`).toEqual([]);
+  const tcp = [ports.smtp, ports.dns, ports.mtaSts];
+  const still = listeningSockets().filter((l) => (l.proto.startsWith('tcp') && tcp.includes(l.port)) || (l.proto.startsWith('udp') && l.port === ports.dns));
+  expect(still, 'sockets still listening on the lab ports').toEqual([]);
+  expect(await portsFree('127.0.0.1', tcp, [ports.dns])).toBe(true);
+}
+
+/** Ports free right now (bound then released by us; the system does not hand them out again at once). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((ok) => { const s = net.createServer().listen(0, '127.0.0.1', () => ok(s)); })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
 }
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('mxaudit lab (CLI)', () => {
-  it('writes reference.json and the reports into --out, prints the summary, exits 0 and frees its ports', async () => {
-    const r = await mxaudit(['lab', '--out', 'tmp']);
+  it('writes reference.json and the reports into --out, prints the summary, exits 0, leaves no process or port behind', async () => {
+    const r = await mxauditGroup(['lab', '--out', 'tmp']);
     expect(r.code, r.stderr).toBe(0);
     const out = join(work, 'tmp');
     const reference = JSON.parse(readFileSync(join(out, 'reference.json'), 'utf8'));
@@ -52,12 +91,11 @@ describe('mxaudit lab (CLI)', () => {
     for (const f of listed) expect(existsSync(f), f).toBe(true);
     // Progress while it ran, one line per check.
     expect(r.stderr).toMatch(/\[1\] mx: pass/);
-    const { smtp, dns } = labPorts(r.stderr);
-    expect(await portsFree('127.0.0.1', [smtp, dns], [dns])).toBe(true);
+    await expectNothingLeft(r.pid, labPorts(r.stderr));
   }, 120_000);
 
   it('--keep stays up, says how to reach it, answers SMTP, and stops cleanly on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [bin, 'lab', '--keep', '--out', 'kept', '-q'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'lab', '--keep', '--out', 'kept', '-q'], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -69,6 +107,12 @@ describe('mxaudit lab (CLI)', () => {
     });
     const smtp = Number(/SMTP gateway\s+127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
     const dns = Number(/DNS resolver\s+127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+    const mtaSts = Number(/MTA-STS host\s+https:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)![1]);
+    // While up: the lab's process (and nothing it started) listens on exactly its three ports.
+    expect(childrenOf(child.pid!)).toEqual([]);
+    expect(processGroup(child.pid!)).toEqual([child.pid]);
+    const held = listenersOfGroup(child.pid!).map((l) => `${l.proto.replace('6', '')}:${l.port}`);
+    expect([...new Set(held)].sort()).toEqual([`tcp:${smtp}`, `tcp:${dns}`, `tcp:${mtaSts}`, `udp:${dns}`].sort());
     expect(stdout).toMatch(new RegExp(`swaks --server 127\\.0\\.0\\.1:${smtp} --xclient-addr \\S+ --from \\S+ --to alice@lab\\.test`));
     const banner = await new Promise<string>((done, fail) => {
       const s = net.connect({ host: '127.0.0.1', port: smtp });
@@ -78,7 +122,61 @@ describe('mxaudit lab (CLI)', () => {
     expect(banner).toMatch(/^220 mx\.lab\.test/);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(await portsFree('127.0.0.1', [smtp, dns], [dns])).toBe(true);
+    await expectNothingLeft(child.pid!, { smtp, dns, mtaSts });
+  }, 120_000);
+
+  it('--smtp-port, --dns-port and --mta-sts-port are the ports it listens on; all free again after', async () => {
+    const [smtp, dns, mtaSts] = await freePorts(3);
+    const r = await mxauditGroup(['lab', '--out', 'fixed', '--smtp-port', String(smtp), '--dns-port', String(dns), '--mta-sts-port', String(mtaSts)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(labPorts(r.stderr)).toEqual({ smtp, dns, mtaSts });
+    const reference = JSON.parse(readFileSync(join(work, 'fixed', 'reference.json'), 'utf8'));
+    expect(reference.target.port).toBe(smtp);
+    expect(reference.options.resolver).toEqual([`127.0.0.1:${dns}`]);
+    // The MTA-STS policy was fetched from the given port: the check concluded with the lab's policy.
+    expect(reference.domainFacts.mtaSts).toMatchObject({ mode: 'enforce', error: null });
+    await expectNothingLeft(r.pid, { smtp, dns, mtaSts });
+  }, 120_000);
+
+  it('a busy port is a clear error (exit 2) within seconds, naming the option, and nothing is left behind', async () => {
+    const [smtp, dns, mtaSts, spare1, spare2] = await freePorts(5);
+    const tcpHolder = await new Promise<net.Server>((ok) => { const s = net.createServer().listen(smtp, '127.0.0.1', () => ok(s)); });
+    const mtaStsHolder = await new Promise<net.Server>((ok) => { const s = net.createServer().listen(mtaSts, '127.0.0.1', () => ok(s)); });
+    // The DNS port busy for UDP only: the TCP side alone must not let the lab start.
+    const udpHolder = dgram.createSocket('udp4');
+    await new Promise<void>((ok) => udpHolder.bind(dns, '127.0.0.1', ok));
+    try {
+      const cases: [string[], RegExp][] = [
+        [['--smtp-port', String(smtp)], new RegExp(`^mxaudit: --smtp-port ${smtp}: cannot start the lab: the port is in use \\(EADDRINUSE\\)$`, 'm')],
+        [['--dns-port', String(dns), '--smtp-port', String(spare1)], new RegExp(`^mxaudit: --dns-port ${dns}: cannot start the lab: the port is in use \\(EADDRINUSE\\)$`, 'm')],
+        [['--mta-sts-port', String(mtaSts), '--smtp-port', String(spare2)], new RegExp(`^mxaudit: --mta-sts-port ${mtaSts}: cannot start the lab: the port is in use \\(EADDRINUSE\\)$`, 'm')],
+      ];
+      for (const [args, message] of cases) {
+        const r = await mxauditGroup(['lab', '--out', 'busy', '-q', ...args], 30_000);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.ms).toBeLessThan(15_000);
+        expect(processGroup(r.pid)).toEqual([]);
+      }
+      // The ports the failed starts did get are free again.
+      expect(await portsFree('127.0.0.1', [spare1, spare2])).toBe(true);
+    } finally {
+      await new Promise((ok) => tcpHolder.close(ok));
+      await new Promise((ok) => mtaStsHolder.close(ok));
+      await new Promise<void>((ok) => udpHolder.close(() => ok()));
+    }
+  }, 120_000);
+
+  it('a gateway weakened by --config (no recipient lookup) fails self-consistency: exit 1 with a clear message', async () => {
+    const config = join(work, 'weak.json');
+    writeFileSync(config, JSON.stringify({ order: layerRegistry.map((l) => l.id).filter((id) => id !== 'recipient-lookup') }));
+    const r = await mxauditGroup(['lab', '--out', 'weak', '--config', config]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^Self-consistency: FAILED: .*smtp\.accepts-unknown-recipients \((low|medium|high|critical)\)/m);
+    expect(r.stderr).toMatch(/^mxaudit lab: FAILED: the reference gateway has findings of severity low or above/m);
+    // The files are still written, for the consultant to read why.
+    expect(existsSync(join(work, 'weak', 'reference.json'))).toBe(true);
+    await expectNothingLeft(r.pid, labPorts(r.stderr));
   }, 120_000);
 
   it('usage: --help exits 0, an unknown option exits 2', async () => {
@@ -92,5 +190,19 @@ describe('mxaudit lab (CLI)', () => {
     const out = await mxaudit(['lab', '--out', 'a-file/reports']);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/--out .*a-file\/reports: cannot create the folder: ENOTDIR/);
-  });
+    const usage: [string[], RegExp][] = [
+      [['--smtp-port', '0'], /--smtp-port 0: not a port number \(1-65535\)/],
+      [['--dns-port', '70000'], /--dns-port 70000: not a port number \(1-65535\)/],
+      [['--mta-sts-port', '4x3'], /--mta-sts-port 4x3: not a port number \(1-65535\)/],
+      [['--smtp-port', '2525', '--dns-port', '2525'], /--dns-port 2525: already given to --smtp-port/],
+      [['--config', 'no-such.yaml'], /--config no-such\.yaml: no such file/],
+      [['--config', 'bad.json'], /--config bad\.json: .*layers\.nonsense: unknown layer/],
+    ];
+    writeFileSync(join(work, 'bad.json'), JSON.stringify({ layers: { nonsense: {} } }));
+    for (const [args, message] of usage) {
+      const r = await mxaudit(['lab', '--out', 'usage', '-q', ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  }, 60_000);
 });
