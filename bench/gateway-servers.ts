@@ -65,10 +65,15 @@ export async function waitForPort(port: number, child: ChildProcess | null, time
   }
 }
 
-function childStop(child: ChildProcess, dirs: string[]): () => Promise<void> {
+function childStop(child: ChildProcess, dirs: string[], graceMs = 0): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      // A profiled child must exit on its own to write its profile (SIGTERM: it drains and ends).
+      if (graceMs && child.kill('SIGTERM') && (await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(r, graceMs, false))]))) {
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
+        return;
+      }
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
@@ -146,8 +151,10 @@ export async function startMxauditGateway(ctx: ServerContext): Promise<RunningSe
   const configFile = join(dir, 'gateway.json');
   writeFileSync(configFile, JSON.stringify(gatewayConfig(ctx, storeDir), null, 2));
   const port = await freePort();
-  const child = spawnServer(process.execPath, [join(ctx.root, 'main/cli/bin.mjs'), 'gateway', '--config', configFile, '--listen', `127.0.0.1:${port}`, '-q']);
-  const stop = childStop(child, [dir]);
+  // e.g. MXAUDIT_BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles the gateway under the load.
+  const nodeArgs = (process.env.MXAUDIT_BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawnServer(process.execPath, [...nodeArgs, join(ctx.root, 'main/cli/bin.mjs'), 'gateway', '--config', configFile, '--listen', `127.0.0.1:${port}`, '-q', '--drain', '1']);
+  const stop = childStop(child, [dir], nodeArgs.length ? 15_000 : 0);
   try {
     await waitForPort(port, child);
   } catch (err) {

@@ -29,12 +29,17 @@ export const CONTINUE: Verdict = { action: 'continue', reason: '' };
  * `path` and hands it to replaceFile(): what is stored is whatever `path` holds after the data phase.
  */
 export interface SpooledMessage {
+  /** Where the message is (or will be, see file()): read it through file(), which makes sure it is there. */
   path: string;
   size: number;
   /** Header lines as received (bounded), for quick decisions. */
   headers: string;
   /** The whole file in memory when the core kept it (small mail); null otherwise and after replaceFile(). */
   readonly bytes: Buffer | null;
+  /** Whether `path` holds the message (small mail stays in memory until a layer asks for the file). */
+  readonly onDisk: boolean;
+  /** The path of the message on disk, written from memory on first use. */
+  file(): Promise<string>;
   /**
    * What the content layers look at (parts, names, first bytes, zip entries, EICAR, GTUBE, URLs),
    * from one streaming walk of the file shared by every layer that asks with the same limits.

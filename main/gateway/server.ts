@@ -16,7 +16,7 @@ import { watchCommandDeadline } from './connection/command-deadline.js';
 import { createSessionControl, type ControlReply, type EarlyTalk, type LimitKind, type SessionPolicy } from './connection/session-control.js';
 import { earlyTalkerGate } from './connection/early-talker.js';
 import type { Reply } from './reply-map.js';
-import type { Phase } from './define-layer.js';
+import type { Phase, SpooledMessage } from './define-layer.js';
 import { createSpooledMessage } from './content/spooled-message.js';
 import { spoolData } from './data-spool.js';
 import { startRelayQueue, type RelayQueue } from './relay/relay-queue.js';
@@ -282,6 +282,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
   const receive = async (g: GatewaySession, stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }): Promise<Reply> => {
     // Unique within the process (session ids are random); the spool is emptied at every start.
     const spool = join(spoolDir, `${g.id}-${(spoolSeq++).toString(36)}.eml`);
+    let message: SpooledMessage | null = null;
     try {
       const { size, headers, bytes } = await spoolData(stream as AsyncIterable<Buffer>, spool);
       if (stream.sizeExceeded) {
@@ -289,7 +290,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
         record(env, g, { phase: 'data', layer: 'listener', action: 'reject', reason: `message over ${config.maxMessageBytes} bytes`, reply: `552 5.3.4 ${reply.text}`, ms: 0 });
         return reply;
       }
-      const message = createSpooledMessage({ path: spool, size, headers, ...(bytes ? { bytes } : {}) });
+      message = createSpooledMessage({ path: spool, size, headers, ...(bytes ? { bytes, onDisk: false } : {}) });
       const out = await runPhase(env, g, { phase: 'data', message });
       if (out.verdict.action !== 'continue' && out.verdict.action !== 'accept') return out.reply;
       // Accepted to be dropped (spam "delete" action): the 250 is sent, nothing is stored.
@@ -304,7 +305,8 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       return { ...out.reply, text: `${out.reply.text}: queued as ${stored.id}` };
     } finally {
       // A metadata operation on a file just written: done at once, not through the thread pool.
-      try {
+      // Small mail no layer asked a file for was never written.
+      if (!message || message.onDisk) try {
         unlinkSync(spool);
       } catch {
         /* not written (client gone) or already removed */

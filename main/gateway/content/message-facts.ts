@@ -7,9 +7,11 @@ import { inflateRawSync } from 'node:zlib';
 import { walkParts, type PartInfo, type PartSink } from './mime-walk.js';
 import { StreamSearch } from './stream-search.js';
 import { ZipWalker } from './zip-walk.js';
+import { simpleMessageFacts } from './simple-facts.js';
 
-export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
-export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+import { EICAR, GTUBE, MAX_URLS, URL_RE, URL_WINDOW } from './text-patterns.js';
+
+export { EICAR, GTUBE, MAX_URLS };
 const GTUBE_BYTES = Buffer.from(GTUBE, 'latin1');
 const EICAR_BYTES = Buffer.from(EICAR, 'latin1');
 
@@ -46,13 +48,8 @@ export interface MessageFacts {
 }
 
 const HEAD_BYTES = 16;
-/** URLs kept per message: enough for the rules, bounded for hostile bodies. */
-export const MAX_URLS = 200;
-/** A run of URL characters longer than this is scanned as it is, not carried further. */
-const MAX_TOKEN = 8192;
 /** Zip entry names are kept by their last characters, a Windows file name's maximum. */
 const MAX_NAME_CHARS = 255;
-const URL_RE = /\bhttps?:\/\/[^\s"'<>()[\]{}]+/gi;
 /** Characters no URL contains (whitespace, quotes, angle brackets): safe places to cut the stream. */
 const CUT = new Set([...' \t\r\n"\'<>'].map((c) => c.charCodeAt(0)));
 
@@ -66,6 +63,9 @@ const boundedName = (name: string) => {
 };
 
 export async function gatherFacts(path: string, limits: FactLimits, size?: number, bytes?: Buffer | null): Promise<MessageFacts> {
+  // A simple message in memory: the same facts without the walk.
+  const simple = bytes && limits.maxParts >= 1 ? simpleMessageFacts(bytes) : null;
+  if (simple) return simple;
   const facts: MessageFacts = { parts: [], gtube: false, urls: [] };
   const addUrls = (text: string) => {
     for (const [u] of text.matchAll(URL_RE)) {
@@ -161,7 +161,7 @@ function textSink(facts: MessageFacts, addUrls: (text: string) => void): PartSin
       while (cut > 0 && !CUT.has(text.charCodeAt(cut - 1))) cut--;
       addUrls(text.slice(0, cut));
       carry = text.slice(cut);
-      if (carry.length > MAX_TOKEN) {
+      if (carry.length > URL_WINDOW) {
         addUrls(carry);
         carry = '';
       }

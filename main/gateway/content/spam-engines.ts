@@ -51,10 +51,10 @@ export async function runEngines(
     );
   };
   const { spamd, rspamd } = engines;
-  if (spamd) jobs.push(ask('spamd', spamd.maxBytes, () => spamdCheck(message.path, message.size, spamd)));
+  if (spamd) jobs.push(ask('spamd', spamd.maxBytes, async () => spamdCheck(await message.file(), message.size, spamd)));
   if (rspamd) {
     const envelope = { ip: session.remoteAddress, from: session.mailFrom ?? '', recipients: session.recipients, helo: session.helo, queueId: session.id };
-    jobs.push(ask('rspamd', rspamd.maxBytes, () => rspamdCheck(message.path, message.size, envelope, rspamd)));
+    jobs.push(ask('rspamd', rspamd.maxBytes, async () => rspamdCheck(await message.file(), message.size, envelope, rspamd)));
   }
   return Promise.all(jobs);
 }

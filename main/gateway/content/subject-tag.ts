@@ -36,7 +36,7 @@ export function prefixSubjectFields(block: string, prefix: string): string | nul
 }
 
 export async function prefixSubject(message: SpooledMessage, prefix: string): Promise<SubjectTagResult> {
-  const fh = await open(message.path, 'r');
+  const fh = await open(await message.file(), 'r');
   let head: Buffer;
   let size: number;
   try {

@@ -44,7 +44,7 @@ export default defineLayer({
       const scanner = o.clamd ? 'clamd' : 'built-in scanner';
       let virus: string | null;
       try {
-        virus = o.clamd ? await clamdScan(message.path, o.clamd, o.scanTimeoutMs) : await builtinScan(message, o);
+        virus = o.clamd ? await clamdScan(await message.file(), o.clamd, o.scanTimeoutMs) : await builtinScan(message, o);
       } catch (err) {
         return scanFailure(`${scanner} scan`, err);
       }

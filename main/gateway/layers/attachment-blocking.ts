@@ -108,7 +108,7 @@ async function stripParts(message: SpooledMessage, findings: readonly Finding[],
   });
   const tmp = `${message.path}.stripped`;
   try {
-    await pipeline(createReadStream(message.path), new Splitter({ maxChildNodes: o.maxParts }), rewriter, new Joiner(), createWriteStream(tmp), {
+    await pipeline(createReadStream(await message.file()), new Splitter({ maxChildNodes: o.maxParts }), rewriter, new Joiner(), createWriteStream(tmp), {
       signal: AbortSignal.timeout(o.scanTimeoutMs),
     });
   } catch (err) {
