@@ -1,7 +1,7 @@
 // Electron composition root: the only place (with the preload) that imports electron. A thin
 // shell: the window and its security posture, IPC onto the transport-free handlers of main/api,
 // native save dialogs for exports, and the gateway in a utilityProcess.
-import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell, type Session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApi, type Api } from '../api/create-api.js';
@@ -23,7 +23,22 @@ function openExternalSafely(url: string): void {
   }
 }
 
-function createWindow(): BrowserWindow {
+/**
+ * The window's own session: the preload is registered on it (session.registerPreloadScript) for
+ * our renderer page only, so no other page, in this session or another, ever gets window.mxaudit.
+ */
+function appSession(): Session {
+  const ses = session.fromPartition('persist:mxaudit');
+  ses.registerPreloadScript({
+    type: 'frame',
+    id: 'mxaudit-bridge',
+    filePath: join(import.meta.dirname, '../preload/index.cjs'),
+    includeGlobs: [rendererUrl, `${rendererUrl}#*`, `${rendererUrl}?*`],
+  });
+  return ses;
+}
+
+function createWindow(ses: Session): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -32,7 +47,7 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'mxaudit',
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      session: ses,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -66,16 +81,19 @@ function createWindow(): BrowserWindow {
 app.enableSandbox();
 
 app.whenReady().then(() => {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.setDevicePermissionHandler(() => false);
-  // The same policy as the page's meta tag, as a header for every response.
+  const ses = appSession();
+  for (const s of [session.defaultSession, ses]) {
+    s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    s.setPermissionCheckHandler(() => false);
+    s.setDevicePermissionHandler(() => false);
+  }
+  // The page's meta tag is what counts for its file:// load (no headers); this header covers any
+  // response that has headers, with no connections at all (the app talks over IPC).
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': ["default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
       },
     });
   });
@@ -101,7 +119,7 @@ app.whenReady().then(() => {
   api.subscribe((event, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, { event, payload }));
   Menu.setApplicationMenu(buildMenu(() => mainWindow, (screen) => mainWindow?.webContents.send(EVENT_CHANNEL, { event: 'onDidRequestScreen', payload: { screen } })));
 
-  mainWindow = createWindow();
+  mainWindow = createWindow(ses);
   mainWindow.on('closed', () => (mainWindow = null));
 });
 
@@ -112,6 +130,18 @@ app.on('web-contents-created', (_e, contents) => {
 
 app.on('window-all-closed', () => app.quit());
 
-app.on('before-quit', () => {
-  void api?.close();
+// Quitting waits for the API to close (the gateway process stopped, running probes cancelled):
+// the first before-quit is held, the second (from app.quit() below) goes through.
+let closed = false;
+let closing: Promise<void> | null = null;
+app.on('before-quit', (event) => {
+  if (closed || !api) return;
+  event.preventDefault();
+  closing ??= api
+    .close()
+    .catch(() => {})
+    .finally(() => {
+      closed = true;
+      app.quit();
+    });
 });

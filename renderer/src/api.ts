@@ -40,7 +40,8 @@ function webSocketBridge(): MxauditBridge & { state(): ConnectionState; onState(
   let nextId = 1;
   let retryMs = 250;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: number }>();
-  const queue: string[] = [];
+  /** Frames waiting for the socket, by request id: only requests still pending are ever sent. */
+  const queue = new Map<number, string>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const setState = (s: ConnectionState) => {
@@ -56,7 +57,8 @@ function webSocketBridge(): MxauditBridge & { state(): ConnectionState; onState(
     socket.onopen = () => {
       retryMs = 250;
       setState('open');
-      for (const m of queue.splice(0)) socket.send(m);
+      for (const m of queue.values()) socket.send(m);
+      queue.clear();
     };
     socket.onmessage = (e) => {
       let m: { id?: number | null; ok?: boolean; result?: unknown; error?: string; issues?: []; event?: string; payload?: unknown };
@@ -78,6 +80,8 @@ function webSocketBridge(): MxauditBridge & { state(): ConnectionState; onState(
     };
     socket.onclose = () => {
       ws = null;
+      // Every pending request is reported failed: none of them may still run after a reconnect.
+      queue.clear();
       for (const [id, p] of pending) {
         clearTimeout(p.timer);
         p.reject(new ApiCallError('the connection to mxaudit was lost'));
@@ -98,11 +102,12 @@ function webSocketBridge(): MxauditBridge & { state(): ConnectionState; onState(
       return new Promise((resolve, reject) => {
         const timer = window.setTimeout(() => {
           pending.delete(id);
+          queue.delete(id);
           reject(new ApiCallError('no answer from mxaudit'));
         }, REQUEST_TIMEOUT_MS);
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
         if (ws && ws.readyState === WebSocket.OPEN) ws.send(frame);
-        else queue.push(frame);
+        else queue.set(id, frame);
       });
     },
     on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void) {

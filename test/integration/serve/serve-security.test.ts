@@ -133,6 +133,11 @@ describe('mxaudit serve', () => {
     expect(index.body).toContain('<div id="root">');
     expect(index.csp).toContain("script-src 'self'");
     expect(index.csp).not.toContain('unsafe');
+    // The page's own policy (all the desktop app's file:// page has): connections to its own origin only.
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(index.body)?.[1] ?? '';
+    expect(meta.split(';').map((d) => d.trim()).filter((d) => d.startsWith('connect-src'))).toEqual(["connect-src 'self'"]);
+    expect(meta).toContain("default-src 'none'");
+    expect(meta).not.toMatch(/unsafe|ws:|\*/);
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/assets/../../main/cli.js', '/download/' + 'a'.repeat(48)]) expect((await get(path)).status, path).toBe(404);
   });
 });

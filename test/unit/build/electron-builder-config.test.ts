@@ -34,7 +34,7 @@ describe('electron-builder.yml', () => {
 
   it('loads the files the main process names: the preload (CommonJS, as a sandbox needs) and the gateway host', () => {
     const app = readFileSync(resolve(root, 'main/app/index.ts'), 'utf8');
-    const preload = /preload: join\(import\.meta\.dirname, '([^']+)'\)/.exec(app)?.[1];
+    const preload = /filePath: join\(import\.meta\.dirname, '([^']+)'\)/.exec(app)?.[1];
     expect(preload).toBe('../preload/index.cjs');
     expect(existsSync(resolve(root, 'out/main', preload!))).toBe(true);
     expect(readFileSync(resolve(root, 'out/preload/index.cjs'), 'utf8')).not.toMatch(/^\s*(import|export)\s/m);
