@@ -18,7 +18,7 @@ import { GatewayController } from './gateway-controller.js';
 import { defaultConfigText, parseConfigText } from './gateway-config-check.js';
 import { listMailboxes, readMessage } from './mailbox-reader.js';
 import { exportAssessment, type ChooseExportPath } from './export-service.js';
-import { loadReference } from './lab-modules.js';
+import { ReferenceRunner } from './reference-runner.js';
 
 export interface ApiDeps {
   dataDir: string;
@@ -57,13 +57,13 @@ export function createApi(deps: ApiDeps): Api {
   let attackRunning = false;
   let reference: Promise<Assessment> | null = null;
   const referencePath = join(deps.dataDir, 'reference-assessment.json');
+  const referenceRunner = new ReferenceRunner(deps.spawnGateway, (message) => emit('onDidCompareProgress', { message }));
 
   const getReference = async (): Promise<Assessment> => {
     const cached = await readFile(referencePath, 'utf8').then((t) => AssessmentSchema.parse(JSON.parse(t)), () => null);
     if (cached && cached.tool.version === toolVersion) return cached;
-    const mod = await loadReference();
     emit('onDidCompareProgress', { message: 'running the reference assessment against the lab gateway...' });
-    const a = await mod.referenceAssessment({ onProgress: (p) => p.type === 'check-end' && emit('onDidCompareProgress', { message: `reference: ${p.checkId} ${p.status}` }) });
+    const a = await referenceRunner.run();
     await writeFileAtomic(referencePath, `${JSON.stringify(a)}\n`);
     return a;
   };
@@ -141,6 +141,7 @@ export function createApi(deps: ApiDeps): Api {
     },
     async close() {
       runner.cancelAll();
+      referenceRunner.close();
       await gateway.stop().catch(() => gateway.kill());
       listeners.clear();
     },

@@ -6,7 +6,9 @@ export type ToGatewayHost =
   | { type: 'start'; config: unknown; lab: boolean }
   | { type: 'stop'; graceMs: number }
   /** The lab traffic generator, run beside the gateway so each outcome names the deciding layer. */
-  | { type: 'traffic'; id: number; messages: number; domain: string; users: string[] };
+  | { type: 'traffic'; id: number; messages: number; domain: string; users: string[] }
+  /** The reference assessment (lab gateway, DNS, MTA-STS, probe), in a process of its own: main never hosts the lab. */
+  | { type: 'reference' };
 
 export interface GatewayStarted {
   host: string;
@@ -23,7 +25,9 @@ export type FromGatewayHost =
   | { type: 'session'; session: GatewaySessionView }
   | { type: 'counters'; counters: Record<string, Record<string, number>> }
   | { type: 'traffic-done'; id: number; stats: unknown; error: string | null }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | { type: 'reference-progress'; message: string }
+  | { type: 'reference-done'; assessment: unknown; error: string | null };
 
 /** What main needs of a gateway process, whatever runs it. */
 export interface GatewayProcess {
