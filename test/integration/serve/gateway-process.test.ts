@@ -24,6 +24,21 @@ const portState = (port: number) =>
     s.once('error', (e: NodeJS.ErrnoException) => ok(e.code ?? 'error'));
   });
 
+/** Connects, says EHLO, waits `ms`, quits. */
+async function slowSession(port: number, ms: number): Promise<void> {
+  const s = net.connect({ host: '127.0.0.1', port });
+  let got = '';
+  s.on('data', (d) => (got += d.toString()));
+  const until = (re: RegExp) => expect.poll(() => re.test(got), { timeout: 5_000, interval: 20 }).toBe(true);
+  await until(/^220 /m);
+  s.write('EHLO slow.test\r\n');
+  await until(/^250 /m);
+  await new Promise((r) => setTimeout(r, ms));
+  s.write('QUIT\r\n');
+  await until(/^221 /m);
+  s.destroy();
+}
+
 describe.runIf(swaksAvailable)('gateway process behind the API', () => {
   let dir: string;
   let api: Api;
@@ -64,6 +79,12 @@ describe.runIf(swaksAvailable)('gateway process behind the API', () => {
     await expect.poll(() => sessions.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(sessions[0].decisions.map((d) => d.phase)).toEqual(expect.arrayContaining(['connect', 'mail', 'rcpt', 'data']));
     expect(await api.invoke('mxaudit:gateway.sessions', {})).toEqual(sessions);
+    // A session that lasts: its view has the real start time and listener, not its end time.
+    await slowSession(port, 400);
+    await expect.poll(() => sessions.length, { timeout: 10_000 }).toBe(2);
+    const slow = sessions[1];
+    expect(slow.listener).toBe('mx');
+    expect(Date.parse(slow.endedAt) - Date.parse(slow.startedAt)).toBeGreaterThanOrEqual(350);
     await expect.poll(async () => Object.keys(((await api.invoke('mxaudit:gateway.status', {})) as GatewayStatus).counters).length, { timeout: 5_000 }).toBeGreaterThan(0);
     const list = (await api.invoke('mxaudit:mailbox.list', {})) as { folder: string; recipient: string; id: string; subject: string; scl: string | null }[];
     const m = list.find((x) => x.subject === 'from the api test');
