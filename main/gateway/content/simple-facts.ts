@@ -16,8 +16,19 @@ const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
 const FIELD = /^([!-9;-~]+):(.*)$/s;
 const TEXT_TYPE = /^\s*(text\/(?:plain|html))\s*(?:;\s*charset\s*=\s*(?:"[A-Za-z0-9._-]+"|[A-Za-z0-9._-]+)\s*)?$/i;
 const PLAIN_ENCODING = /^\s*(?:7bit|8bit)\s*$/i;
-/** A run of characters that can all belong to one URL, longer than the walk carries over. */
-const LONG_TOKEN = new RegExp(`[^ \\t\\r\\n"'<>]{${URL_WINDOW + 1}}`);
+/** Bytes the walk may cut the text at (no URL contains them): space, tab, CR, LF, quotes, angle brackets. */
+const CUT = new Uint8Array(256);
+for (const c of ' \t\r\n"\'<>') CUT[c.charCodeAt(0)] = 1;
+
+/** A run of bytes that may all belong to one URL, longer than the walk carries over. A loop: a regex with {8193} costs ~0.4 ms on 4 KiB. */
+function hasLongToken(body: Buffer): boolean {
+  let run = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (CUT[body[i]]) run = 0;
+    else if (++run > URL_WINDOW) return true;
+  }
+  return false;
+}
 
 /** The facts the full walk would gather, or null when the message is not simple enough to be sure. */
 export function simpleMessageFacts(bytes: Buffer): MessageFacts | null {
@@ -47,8 +58,8 @@ export function simpleMessageFacts(bytes: Buffer): MessageFacts | null {
   }
   const body = bytes.subarray(end + 4);
   if (ZIP_SIGNATURES.some((s) => body.includes(s))) return null;
+  if (hasLongToken(body)) return null;
   const text = body.toString('latin1');
-  if (LONG_TOKEN.test(text)) return null;
   const urls: string[] = [];
   for (const [u] of text.matchAll(URL_RE)) {
     if (urls.length >= MAX_URLS) break;

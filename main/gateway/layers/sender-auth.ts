@@ -15,6 +15,7 @@ import { domainOf } from '../address.js';
 import { checkHost, type SpfEvaluation, type SpfResult } from '../../dns/spf/evaluate.js';
 import { prefixSubject } from '../content/subject-tag.js';
 import { scanFailure } from '../content/mime-walk.js';
+import { createSpfCache, type SpfCache } from '../spf-cache.js';
 
 const Action = z.enum(['reject', 'tag', 'none']);
 
@@ -52,7 +53,12 @@ interface Transaction {
   added: string[];
 }
 
-type Ctx = LayerContext<Options, WeakMap<GatewaySession, Transaction>>;
+interface State {
+  transactions: WeakMap<GatewaySession, Transaction>;
+  spf: SpfCache;
+}
+
+type Ctx = LayerContext<Options, State>;
 
 const exempt = (s: GatewaySession) => s.internal || s.authenticated;
 
@@ -64,7 +70,8 @@ async function judge(ctx: Ctx): Promise<Transaction> {
   const o = ctx.options;
   const from = s.mailFrom ?? '';
   const helo = s.helo ?? '';
-  const ev = await checkHost(ctx.resolver.query, { ip: s.remoteAddress, sender: from, helo });
+  const input = { ip: s.remoteAddress, sender: from, helo };
+  const ev = await ctx.state.spf.check(input, ctx.now(), () => checkHost(ctx.resolver.query, input));
   const spf: SpfMark = { result: ev.result, domain: from ? domainOf(from) : helo.toLowerCase(), identity: from ? 'mailfrom' : 'helo' };
   s.marks.spf = spf;
   const why = replySafe(ev.explanation ?? (ev.comment ?? ev.result).replace(/^mxaudit: /, ''));
@@ -115,23 +122,23 @@ export default defineLayer({
   id: 'sender-auth',
   title: 'Sender authentication (SPF) and own-domain spoofing',
   options: Options,
-  init: () => new WeakMap<GatewaySession, Transaction>(),
+  init: () => ({ transactions: new WeakMap<GatewaySession, Transaction>(), spf: createSpfCache() }),
   hooks: {
     mail(ctx): Verdict {
       // The core keeps addHeaders and marks for the whole session: take back the last transaction's.
       const s = ctx.session;
-      for (const h of ctx.state.get(s)?.added ?? []) {
+      for (const h of ctx.state.transactions.get(s)?.added ?? []) {
         const i = s.addHeaders.indexOf(h);
         if (i >= 0) s.addHeaders.splice(i, 1);
       }
-      ctx.state.delete(s);
+      ctx.state.transactions.delete(s);
       delete s.marks.spf;
       return CONTINUE;
     },
     async rcpt(ctx): Promise<Verdict> {
       if (exempt(ctx.session)) return CONTINUE;
-      let t = ctx.state.get(ctx.session);
-      if (!t) ctx.state.set(ctx.session, (t = await judge(ctx)));
+      let t = ctx.state.transactions.get(ctx.session);
+      if (!t) ctx.state.transactions.set(ctx.session, (t = await judge(ctx)));
       return t.reject ?? CONTINUE;
     },
     async data(ctx, message): Promise<Verdict> {
@@ -139,8 +146,8 @@ export default defineLayer({
       if (exempt(s)) return CONTINUE;
       // No RCPT reached this layer when an earlier one accepted them all (postmaster): judge now,
       // for the mark and the headers; an RCPT-time refusal is never applied to those recipients.
-      let t = ctx.state.get(s);
-      if (!t) ctx.state.set(s, (t = await judge(ctx)));
+      let t = ctx.state.transactions.get(s);
+      if (!t) ctx.state.transactions.set(s, (t = await judge(ctx)));
       for (const domain of new Set(fromHeaderDomains(message.headers))) {
         if (!claimsUs(ctx, domain, t.spf)) continue;
         if (ctx.options.ownDomainFromOutside === 'reject') return ownDomainReject(domain, s.remoteAddress, 'From header');
