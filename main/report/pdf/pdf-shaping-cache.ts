@@ -2,13 +2,20 @@
 // whole with fontkit (OpenType substitution and positioning: a third of its text layout time),
 // although reports repeat the same words over and over (labels, hosts, descriptions of the same
 // finding on several hosts). The PDF library underneath (pdfkit) shapes its own text the same
-// way: per word, from a cache. Words are split after their trailing spaces, so no glyph
+// way: per word, from a cache (and scales the positions it is given in place, so each caller
+// gets its own copies). Words are split after their trailing spaces, so no glyph
 // interaction is lost except across a space, where DejaVu has none that matters.
 import { Font } from '@react-pdf/renderer';
 
+interface Position {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
 interface GlyphRunLike {
   glyphs: unknown[];
-  positions: unknown[];
+  positions: Position[];
 }
 type Layout = (text: string, features?: unknown, script?: string, language?: string, direction?: string) => GlyphRunLike;
 interface ShapingFont {
@@ -19,6 +26,8 @@ interface ShapingFont {
 /** Words kept per font; the cache starts over past this (memory stays bounded on hostile text). */
 const MAX_WORDS = 20_000;
 const WORD = /\S+\s*|\s+/gu;
+
+const copy = ({ xAdvance, yAdvance, xOffset, yOffset }: Position): Position => ({ xAdvance, yAdvance, xOffset, yOffset });
 
 /** Wraps a fontkit font's layout with the per-word cache (once). */
 export function cacheWordShaping(font: ShapingFont): void {
@@ -31,17 +40,18 @@ export function cacheWordShaping(font: ShapingFont): void {
     const plain = features === undefined || (Array.isArray(features) && features.length === 0);
     if (!plain || script !== undefined || language !== undefined) return whole(text, features, script, language, direction);
     const glyphs: unknown[] = [];
-    const positions: unknown[] = [];
+    const positions: Position[] = [];
     for (const word of text.match(WORD) ?? []) {
       let run = cache.get(word);
       if (!run) {
         const shaped = whole(word, undefined, undefined, undefined, direction);
-        run = { glyphs: shaped.glyphs, positions: shaped.positions };
+        run = { glyphs: shaped.glyphs, positions: shaped.positions.map(copy) };
         if (cache.size >= MAX_WORDS) cache.clear();
         cache.set(word, run);
       }
       for (const g of run.glyphs) glyphs.push(g);
-      for (const p of run.positions) positions.push(p);
+      // Fresh position objects every time: pdfkit scales the positions it gets in place.
+      for (const p of run.positions) positions.push(copy(p));
     }
     return { glyphs, positions };
   };

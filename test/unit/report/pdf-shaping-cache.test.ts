@@ -1,7 +1,14 @@
 // The per-word shaping cache must give react-pdf the glyphs and positions that shaping the whole
 // run gives, for the shipped fonts and the scripts a server may send.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Font } from '@react-pdf/renderer';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pdfReport } from '../../../main/report/pdf/pdf-report.js';
+import { buildReportModel } from '../../../main/report/report-model.js';
+import { assessment, finding } from './assessment-fixture.js';
 import { MONO, registerFonts, SANS } from '../../../main/report/pdf/pdf-fonts.js';
 import { cacheWordShaping, loadWithWordCache } from '../../../main/report/pdf/pdf-shaping-cache.js';
 import { fontFile } from '../../../main/report/app-root.js';
@@ -39,7 +46,27 @@ const shape = (f: Shaper, t: string) => {
   return { ids: r.glyphs.map((g) => g.id), pos: r.positions.map((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset]) };
 };
 
+const dir = mkdtempSync(join(tmpdir(), 'mxaudit-shaping-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every word of a PDF with its box, as pdftotext sees it. */
+function words(pdf: Buffer, name: string): string[] {
+  writeFileSync(join(dir, name), pdf);
+  return execFileSync('pdftotext', ['-bbox', join(dir, name), '-']).toString('utf8').split('\n').filter((l) => l.includes('<word'));
+}
+
 describe('per-word shaping cache', () => {
+  it('a second report in the same process comes out the same (the PDF library scales positions it gets in place)', async () => {
+    const model = buildReportModel(
+      assessment([finding({ id: 'smtp.open-relay', severity: 'high', description: 'Wave AVATAR To. '.repeat(30) }), finding({ id: 'smtp.vrfy', severity: 'low' })]),
+      { meta: { client: 'Ĳssel Mail GmbH' } },
+    );
+    const first = words(await pdfReport(model), 'first.pdf');
+    const second = words(await pdfReport(model), 'second.pdf');
+    expect(first.length).toBeGreaterThan(100);
+    expect(second).toEqual(first);
+  }, 60_000);
+
   it.each([
     [SANS, 400, 'DejaVuSans.ttf'],
     [SANS, 700, 'DejaVuSans-Bold.ttf'],
