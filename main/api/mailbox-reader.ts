@@ -30,12 +30,33 @@ export async function listMailboxes(storeDir: string): Promise<MailboxMessage[]>
   entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
   const out: MailboxMessage[] = [];
   for (const e of entries.slice(0, MAX_LISTED)) {
-    const { text } = await readPrefix(e.path, HEADER_BYTES);
-    const headers = parseHeaders(text);
-    const get = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
-    out.push({ id: e.id, folder: e.folder, recipient: e.recipient, bytes: e.bytes, receivedAt: new Date(e.mtimeMs).toISOString(), subject: (get('subject') ?? '').slice(0, 300), from: (get('from') ?? '').slice(0, 300), scl: get('x-scl') });
+    const h = await summary(e.path, e.mtimeMs, e.bytes);
+    out.push({ id: e.id, folder: e.folder, recipient: e.recipient, bytes: e.bytes, receivedAt: new Date(e.mtimeMs).toISOString(), ...h });
   }
   return out;
+}
+
+type Summary = Pick<MailboxMessage, 'subject' | 'from' | 'scl'>;
+/** Header summaries by path, valid while the file's mtime and size are unchanged: a refresh of the list reads only new files. */
+const summaries = new Map<string, { mtimeMs: number; bytes: number; summary: Summary }>();
+/** More than the list shows, so a full list never evicts its own entries. */
+const MAX_CACHED = MAX_LISTED * 4;
+
+async function summary(path: string, mtimeMs: number, bytes: number): Promise<Summary> {
+  const hit = summaries.get(path);
+  if (hit && hit.mtimeMs === mtimeMs && hit.bytes === bytes) return hit.summary;
+  const { text } = await readPrefix(path, HEADER_BYTES);
+  const headers = parseHeaders(text);
+  const get = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
+  const s: Summary = { subject: (get('subject') ?? '').slice(0, 300), from: (get('from') ?? '').slice(0, 300), scl: get('x-scl') };
+  summaries.delete(path);
+  summaries.set(path, { mtimeMs, bytes, summary: s });
+  // Oldest first in a Map: drop those past the bound.
+  for (const key of summaries.keys()) {
+    if (summaries.size <= MAX_CACHED) break;
+    summaries.delete(key);
+  }
+  return s;
 }
 
 export async function readMessage(storeDir: string, ref: { folder: string; recipient: string; id: string }) {

@@ -1,6 +1,6 @@
 // The mailbox viewer reads the real store layout the gateway writes (storeMessage), bounded,
 // and nothing outside it.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,22 @@ describe('mailbox reader', () => {
     expect(m.headers).toContainEqual(['X-SCL', '7']);
     expect(m.body).toBe('buy\n');
     expect(m.truncated).toBe(false);
+  });
+
+  it('reads a listed message\'s headers again only when its mtime or size changed', async () => {
+    const m = await store('inbox', 'alice@lab.test', 'Subject: first\r\n', '\r\nbody\r\n');
+    const path = m.paths[0];
+    const subjects = async () => (await listMailboxes(join(dir, 'store'))).map((x) => x.subject);
+    const mtime = new Date(Math.floor(Date.now() / 1000) * 1000); // whole seconds: set back exactly below
+    utimesSync(path, mtime, mtime);
+    expect(await subjects()).toEqual(['first']);
+    // Same size and mtime: the cached summary (the file is not read again).
+    writeFileSync(path, readFileSync(path, 'utf8').replace('Subject: first', 'Subject: other'));
+    utimesSync(path, mtime, mtime);
+    expect(await subjects()).toEqual(['first']);
+    // A new mtime: read again.
+    utimesSync(path, new Date(mtime.getTime() + 5000), new Date(mtime.getTime() + 5000));
+    expect(await subjects()).toEqual(['other']);
   });
 
   it('bounds a huge message', async () => {
