@@ -13,6 +13,11 @@ export function pdfText(file: string): string {
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8').replace(/\s+/g, ' ');
 }
 
+/** The text with the page layout kept (pdftotext -layout): a table row starts a line, its cells in column order. */
+export function pdfLayoutText(file: string): string {
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+}
+
 export function pdfPages(file: string): number {
   const m = /^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file]).toString());
   if (!m) throw new Error('pdfinfo: no page count');
