@@ -6,6 +6,7 @@ import { useEvent } from '../hooks.js';
 import type { Go } from '../app.js';
 import type { Selection } from '../selection.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { NoAssessmentPanel } from '../components/no-assessment-panel.js';
 import { visible } from '../../../shared/visible-text.js';
 
 export function CompareScreen({ selection, go }: { selection: Selection; go: Go }) {
@@ -17,19 +18,7 @@ export function CompareScreen({ selection, go }: { selection: Selection; go: Go 
   const [verdict, setVerdict] = useState('');
   useEvent('onDidCompareProgress', (p) => setProgress(p.message));
   const { engagementId, assessmentId } = selection;
-  if (!engagementId || !assessmentId) {
-    return (
-      <section className="panel">
-        <h2>Compare</h2>
-        <p className="muted">
-          Open an assessment first.{' '}
-          <button type="button" className="link" onClick={() => go('engagements')}>
-            Engagements
-          </button>
-        </p>
-      </section>
-    );
-  }
+  if (!engagementId || !assessmentId) return <NoAssessmentPanel title="Compare" go={go} />;
   const run = async () => {
     setBusy(true);
     setError(null);

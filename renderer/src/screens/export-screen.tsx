@@ -6,6 +6,7 @@ import { useLoad } from '../hooks.js';
 import type { Go } from '../app.js';
 import type { Selection } from '../selection.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { NoAssessmentPanel } from '../components/no-assessment-panel.js';
 
 const formats = ['pdf', 'html', 'json', 'csv'] as const;
 type Format = (typeof formats)[number];
@@ -17,19 +18,7 @@ export function ExportScreen({ selection, go }: { selection: Selection; go: Go }
   const [files, setFiles] = useState<{ format: string; path: string; url: string | null }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (!engagementId || !assessmentId) {
-    return (
-      <section className="panel">
-        <h2>Export</h2>
-        <p className="muted">
-          Open an assessment first.{' '}
-          <button type="button" className="link" onClick={() => go('engagements')}>
-            Engagements
-          </button>
-        </p>
-      </section>
-    );
-  }
+  if (!engagementId || !assessmentId) return <NoAssessmentPanel title="Export" go={go} />;
   const e = engagement.data?.engagement;
   const a = engagement.data?.assessments.find((x) => x.id === assessmentId);
   const run = async () => {
