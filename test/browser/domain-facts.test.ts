@@ -7,14 +7,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPostfix, type PostfixInstance } from '../support/postfix.js';
 import { describePostfix } from '../support/probe-postfix.js';
 import { startLabDns, type LabDnsServer } from '../support/lab-dns.js';
-import { startServeProcess, type ServeProcess } from './support/serve-process.js';
-import { chromiumAvailable, openBrowser, type Browser } from './support/chromium.js';
+import { chromiumAvailable } from './support/chromium.js';
+import { createEngagement, openNewAssessment, openServedApp, runAssessment, selectChecks, type ServedApp } from './support/ui-steps.js';
 
 describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the browser', () => {
   let postfix: PostfixInstance;
   let dns: LabDnsServer;
-  let serve: ServeProcess;
-  let browser: Browser;
+  let app: ServedApp;
 
   beforeAll(async () => {
     postfix = await startPostfix();
@@ -26,36 +25,28 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
       // The list's RFC 5782 test point: listed, so the list is believed; 127.0.0.1 is not listed.
       '2.0.0.127.bl.lab.test': { A: ['127.0.0.2'], TXT: ['test point'] },
     });
-    serve = await startServeProcess();
-    browser = await openBrowser(serve.url);
+    app = await openServedApp();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app?.close();
     await dns?.stop();
     await postfix?.stop();
   });
 
   it('expands the MX set and shows the SPF tree, the DNSBL answers and the harvest timing', async () => {
-    const { page } = browser;
-    await page.getByRole('button', { name: 'New engagement' }).click();
-    await page.getByRole('textbox', { name: 'Engagement name' }).fill('Domain review');
-    await page.getByLabel('Client', { exact: true }).fill('Lab');
-    await page.getByLabel('Authorized by').fill('Lab owner');
-    await page.getByRole('button', { name: 'Create engagement' }).click();
-    await page.getByRole('button', { name: 'New assessment' }).last().click();
+    const { page, browser } = app;
+    await createEngagement(page, { name: 'Domain review', client: 'Lab', authorizedBy: 'Lab owner' });
+    await openNewAssessment(page);
     await page.getByLabel('Mail domain').fill('lab.test');
     await page.getByLabel('Ports').fill(String(postfix.port));
     await page.getByLabel('DNS resolver').fill(dns.server);
     await page.getByRole('textbox', { name: 'Block lists' }).fill('bl.lab.test');
     await page.getByRole('checkbox', { name: 'only these' }).check();
-    await page.getByRole('button', { name: 'None' }).click();
-    for (const id of ['mx', 'spf', 'dmarc', 'ehlo', 'dnsbl', 'harvest']) await page.getByRole('checkbox', { name: new RegExp(`^${id}( active)?$`) }).check();
+    await selectChecks(page, ['mx', 'spf', 'dmarc', 'ehlo', 'dnsbl', 'harvest']);
     await page.getByLabel('Valid recipient').fill('alice@lab.test');
     await page.getByRole('checkbox', { name: /I am authorized/ }).check();
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(() => page.getByText('Finished.').isVisible(), { timeout: 120_000 }).toBe(true);
+    await runAssessment(page, 120_000);
     await expect.poll(() => page.getByText(/MX of lab\.test: 10 mx\.lab\.test \(127\.0\.0\.1\)/).isVisible()).toBe(true);
     const progress = page.getByRole('table', { name: 'Check progress' });
     expect(await progress.locator('tr[data-check="ehlo"] td').first().innerText()).toBe(`mx.lab.test:${postfix.port}`);
@@ -81,7 +72,7 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('domain facts in the 
   }, 150_000);
 
   it('deletes the engagement with its assessments, after a confirmation', async () => {
-    const { page } = browser;
+    const { page, serve } = app;
     await page.keyboard.press('Alt+1');
     const list = page.getByRole('list', { name: 'Engagement list' });
     await list.getByRole('button', { name: /Domain review/ }).click();

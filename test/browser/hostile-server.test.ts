@@ -2,45 +2,36 @@
 // text in the live transcript, the evidence and the fact views, and runs nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedServer, hostileScripts, type ScriptedServer } from '../support/hostile-server.js';
-import { startServeProcess, type ServeProcess } from './support/serve-process.js';
-import { chromiumAvailable, openBrowser, type Browser } from './support/chromium.js';
+import { chromiumAvailable } from './support/chromium.js';
+import { createEngagement, openNewAssessment, openServedApp, runAssessment, selectChecks, type ServedApp } from './support/ui-steps.js';
 
 const HOSTILE_BANNER = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
 describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the browser UI', () => {
   let server: ScriptedServer;
   let silent: ScriptedServer;
-  let serve: ServeProcess;
-  let browser: Browser;
+  let app: ServedApp;
 
   beforeAll(async () => {
     server = await startScriptedServer(hostileScripts['HTML/JS and ANSI in the banner']);
     silent = await startScriptedServer(hostileScripts['silence after connect']);
-    serve = await startServeProcess();
-    browser = await openBrowser(serve.url);
+    app = await openServedApp();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app?.close();
     await server?.close();
     await silent?.close();
   });
 
   it('shows the banner as text and runs none of it', async () => {
-    const { page } = browser;
-    await page.getByRole('button', { name: 'New engagement' }).click();
-    await page.getByRole('textbox', { name: 'Engagement name' }).fill('Hostile <b>server</b>');
-    await page.getByLabel('Client', { exact: true }).fill('<img src=x onerror=alert(3)>');
-    await page.getByLabel('Authorized by').fill('Lab');
-    await page.getByRole('button', { name: 'Create engagement' }).click();
-    await page.getByRole('button', { name: 'New assessment' }).last().click();
+    const { page, browser } = app;
+    await createEngagement(page, { name: 'Hostile <b>server</b>', client: '<img src=x onerror=alert(3)>', authorizedBy: 'Lab' });
+    await openNewAssessment(page);
     await page.getByRole('textbox', { name: 'Hosts', exact: true }).fill(`127.0.0.1:${server.port}`);
     await page.getByLabel('DNS resolver').fill('127.0.0.1:1');
-    await page.getByRole('button', { name: 'None' }).click();
-    await page.getByRole('checkbox', { name: /^ehlo\b/ }).check();
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(() => page.getByText('Finished.').isVisible(), { timeout: 60_000 }).toBe(true);
+    await selectChecks(page, ['ehlo']);
+    await runAssessment(page, 60_000);
     // Live transcript: the markup verbatim, the ANSI escape made visible.
     const live = await page.getByLabel('Live transcript').innerText();
     expect(live).toContain(HOSTILE_BANNER);
@@ -63,7 +54,7 @@ describe.runIf(chromiumAvailable || process.env.CI)('a hostile server in the bro
   });
 
   it('cancels a run stuck on a silent server', async () => {
-    const { page } = browser;
+    const { page, browser } = app;
     await page.keyboard.press('Alt+2');
     await page.getByRole('textbox', { name: 'Hosts', exact: true }).fill(`127.0.0.1:${silent.port}`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
