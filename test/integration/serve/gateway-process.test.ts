@@ -120,6 +120,24 @@ describe.runIf(swaksAvailable)('gateway process behind the API', () => {
     expect(await portState(status.port!)).toBe('ECONNREFUSED');
   }, 120_000);
 
+  it('keeps control of a gateway started right after a failed start (the failed process exits late)', async () => {
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((ok) => taken.once('listening', ok));
+    const busy = (taken.address() as net.AddressInfo).port;
+    try {
+      await expect(api.invoke('mxaudit:gateway.start', { port: busy, labDns: false })).rejects.toThrow(/did not start.*EADDRINUSE/);
+      // At once, before the failed process's exit is seen.
+      const status = (await api.invoke('mxaudit:gateway.start', { port: 0, labDns: false })) as GatewayStatus;
+      expect(status.state).toBe('running');
+      await new Promise((r) => setTimeout(r, 500)); // the failed process's exit has arrived by now
+      expect(((await api.invoke('mxaudit:gateway.status', {})) as GatewayStatus).state).toBe('running');
+      expect(((await api.invoke('mxaudit:gateway.stop', {})) as GatewayStatus).state).toBe('stopped');
+      expect(await portState(status.port!)).toBe('ECONNREFUSED');
+    } finally {
+      taken.close();
+    }
+  });
+
   it('never outlives a killed serve process', async () => {
     const serve = await startServeProcess();
     try {
