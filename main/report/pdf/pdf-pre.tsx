@@ -7,7 +7,7 @@
 // The text stays text (pdftotext reads it; the font is embedded with its Unicode map) and is
 // never interpreted: it is only ever the string argument of the text call.
 import { Canvas, View } from '@react-pdf/renderer';
-import { MONO_FILE } from './pdf-fonts.js';
+import { loadedFont, MONO, MONO_FILE } from './pdf-fonts.js';
 import { PRE_FONT_SIZE, PRE_LINE_HEIGHT, styles } from './pdf-styles.js';
 
 /** DejaVu Sans Mono's advance width: 1233 units of 2048 per em for every glyph. */
@@ -38,7 +38,7 @@ export function wrapLines(lines: string[], cols: number): string[] {
 }
 
 interface Painter {
-  font?: (src: string, size?: number) => Painter;
+  font?: (src: unknown, size?: number) => Painter;
   fillColor: (c: string) => Painter;
   text: (s: string, x: number, y: number, o: object) => Painter;
 }
@@ -46,7 +46,7 @@ interface Painter {
 function block(lines: string[], key: number) {
   const paint = (p: Painter) => {
     if (!p.font) return null; // react-pdf's measuring context: the height is given in style
-    p.font(MONO_FILE, PRE_FONT_SIZE).fillColor('#1f2937');
+    p.font(loadedFont(MONO, MONO_FILE), PRE_FONT_SIZE).fillColor('#1f2937');
     lines.forEach((l, i) => l && p.text(l, 0, i * PRE_LINE_HEIGHT + (PRE_LINE_HEIGHT - PRE_FONT_SIZE * 1.164) / 2, { lineBreak: false }));
     return null;
   };

@@ -17,17 +17,16 @@ import { loadWithWordCache } from './pdf-shaping-cache.js';
 import { styles } from './pdf-styles.js';
 import { Section } from './pdf-section.js';
 import { PdfTable } from './pdf-table.js';
+import { PdfFooter } from './pdf-footer.js';
 
 /** Page chrome around every sheet: the footer with the page number. */
 function footerLayout(m: ReportModel) {
+  const title = `${m.title}${m.cover.client ? ` · ${m.cover.client}` : ''}`;
   return function FooterLayout({ children, pageNumber, totalPages }: PageLayoutProps) {
     return (
       <>
         {children}
-        <View style={styles.footer}>
-          <Text>{`${m.title}${m.cover.client ? ` · ${m.cover.client}` : ''}`}</Text>
-          <Text>{`Page ${pageNumber} of ${totalPages}`}</Text>
-        </View>
+        <PdfFooter left={title} right={`Page ${pageNumber} of ${totalPages}`} />
       </>
     );
   };

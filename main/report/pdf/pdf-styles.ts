@@ -7,7 +7,7 @@ export const PRE_LINE_HEIGHT = 9.1;
 
 export const styles = StyleSheet.create({
   page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
-  footer: { fontFamily: SANS, position: 'absolute', bottom: 20, left: 44, right: 44, flexDirection: 'row', justifyContent: 'space-between', fontSize: 7.5, color: '#6b7280' },
+  footer: { position: 'absolute', bottom: 20, left: 44, right: 44, height: 10 },
   h1: { fontSize: 22, fontWeight: 'bold', marginBottom: 10 },
   h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, paddingBottom: 3, borderBottomWidth: 1.5, borderBottomColor: '#1f2937' },
   h3: { fontSize: 11, fontWeight: 'bold', marginTop: 8, marginBottom: 4 },
