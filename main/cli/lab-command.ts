@@ -121,6 +121,9 @@ export async function labCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--out ${visible(outDir, 300)}: cannot create the folder: ${err.code ?? err.message}`);
   });
   progress('mxaudit lab: starting the reference gateway, lab DNS, CA and MTA-STS host on loopback...');
+  // The PDF renderer takes about half a second to load: load it while the probe waits on the
+  // gateway's tarpit rather than after (writeReports imports the same module, then cached).
+  void import('../report/pdf/pdf-report.js').catch(() => {});
   const lab = await startLab({ ...ports, ...(gatewayConfig ? { gateway: gatewayConfig } : {}) }).catch((err: unknown) => {
     throw startError(err, ports, values.config);
   });
