@@ -41,5 +41,5 @@ describe('writeFileAtomic', () => {
     expect(renamed).toBeGreaterThan(fileSync);
     expect(dirSync).toBeGreaterThan(renamed);
     expect(readFileSync(target, 'utf8')).toHaveLength(100000);
-  });
+  }, 60_000);
 });
