@@ -24,9 +24,13 @@ describe('writeFileAtomic', () => {
     const target = join(dir, 'b.json');
     const script = join(dir, 'write.mts');
     writeFileSync(script, `import { writeFileAtomic } from ${JSON.stringify(resolve('main/cli/write-file-atomic.ts'))};\nawait writeFileAtomic(${JSON.stringify(target)}, 'x'.repeat(100000));\n`);
-    const out = execFileSync('strace', ['-f', '-qq', '-e', 'trace=openat,fsync,fdatasync,rename,renameat,renameat2,close', '-o', join(dir, 'trace'), resolve('node_modules/.bin/tsx'), script], { encoding: 'utf8', timeout: 60_000 });
+    // One trace file per thread (-ff: no call split by another thread's), merged by time stamp.
+    const traces = mkdtempSync(join(dir, 'trace-'));
+    const out = execFileSync('strace', ['-ff', '-ttt', '-qq', '-e', 'trace=openat,fsync,fdatasync,rename,renameat,renameat2,close', '-o', join(traces, 't'), resolve('node_modules/.bin/tsx'), script], { encoding: 'utf8', timeout: 60_000 });
     expect(out).toBe('');
-    const lines = readFileSync(join(dir, 'trace'), 'utf8').split('\n');
+    const lines = readdirSync(traces)
+      .flatMap((f) => readFileSync(join(traces, f), 'utf8').split('\n').filter(Boolean))
+      .sort((a, b) => parseFloat(a) - parseFloat(b));
     // The temporary file's and the folder's descriptors, from their openat lines.
     const fdOf = (re: RegExp) => lines.map((l) => (re.test(l) ? /= (\d+)$/.exec(l)?.[1] : undefined)).filter(Boolean);
     const tmpFds = fdOf(new RegExp(`openat\\(.*"${target}\\.[0-9a-f]+\\.tmp", O_WRONLY`));
