@@ -4,7 +4,7 @@
 // Ctrl-C. Fixed ports are honoured, a busy one is a clear error; a weakened gateway exits 1.
 import { execFile, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,13 +32,20 @@ async function mxaudit(args: string[], cwd = work): Promise<{ code: number; stdo
 }
 
 /** The CLI as the leader of its own process group: everything it starts is in that group. */
-function mxauditGroup(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string; pid: number; ms: number }> {
+function mxauditGroup(
+  args: string[],
+  timeoutMs = 90_000,
+  opts: { env?: NodeJS.ProcessEnv; onStderr?: (all: string) => void } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; pid: number; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, ...args], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    opts.onStderr?.(stderr);
+  });
   const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
   return new Promise((done) =>
     child.on('close', (code) => {
@@ -178,6 +185,49 @@ describe('mxaudit lab (CLI)', () => {
     expect(existsSync(join(work, 'weak', 'reference.json'))).toBe(true);
     await expectNothingLeft(r.pid, labPorts(r.stderr));
   }, 120_000);
+
+  it('--traffic: prints per-layer statistics that match the counters, the replies and the store; traffic.json has no mismatch', async () => {
+    const r = await mxauditGroup(['lab', '--out', 'traffic', '--traffic', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Traffic: \d+ attempts/m);
+    expect(r.stdout).toMatch(/refused by recipient-lookup/);
+    expect(r.stdout).toMatch(/^Matches the gateway's own counters, the replies the client got and the messages in the store\.$/m);
+    const traffic = JSON.parse(readFileSync(join(work, 'traffic', 'traffic.json'), 'utf8'));
+    expect(traffic.mismatches).toEqual([]);
+    expect(traffic.attempts.length).toBe(traffic.stats.attempts);
+  }, 180_000);
+
+  it('--traffic: a delivered message missing from the store (removed behind its back) makes the run fail, exit 1', async () => {
+    // The lab's temporary folder goes under our own TMPDIR, so the test can find its store.
+    const tmp = join(work, 'tamper-tmp');
+    mkdirSync(tmp);
+    let removed: string | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const removeFirstDelivery = () => {
+      for (const labDir of readdirSync(tmp).filter((d) => d.startsWith('mxaudit-lab-'))) {
+        const inbox = join(tmp, labDir, 'store', 'inbox');
+        for (const box of existsSync(inbox) ? readdirSync(inbox) : []) {
+          const eml = readdirSync(join(inbox, box)).find((f) => f.endsWith('.eml'));
+          if (eml && !removed) rmSync((removed = join(inbox, box, eml)));
+        }
+      }
+      if (!removed) timer = setTimeout(removeFirstDelivery, 10);
+    };
+    const r = await mxauditGroup(['lab', '--out', 'tampered', '--traffic'], 120_000, {
+      env: { TMPDIR: tmp },
+      // Only once the traffic starts: what the probe may have delivered before is not the traffic's.
+      onStderr: (all) => !timer && /playing traffic through the gateway/.test(all) && removeFirstDelivery(),
+    });
+    clearTimeout(timer);
+    expect(removed, 'a delivered message was found and removed').not.toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^Does NOT match: .*the client got 250 after DATA (\d+) times, but \d+ messages appeared in the store/m);
+    expect(r.stdout).toMatch(/inbox: (\d+) attempts filed there, \d+ new files on disk/);
+    expect(r.stdout).toMatch(/^Self-consistency: no finding of severity low or above\.$/m);
+    expect(r.stderr).toMatch(/^mxaudit lab: FAILED: the traffic statistics do not match the gateway's counters, the replies or the store$/m);
+    // The lab removed its temporary folder all the same.
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 180_000);
 
   it('usage: --help exits 0, an unknown option exits 2', async () => {
     const help = await mxaudit(['lab', '--help']);
