@@ -17,8 +17,11 @@ export interface StoredMessage {
 /** Folder names from addresses: lower-case, and nothing that could climb out of the store. */
 const safeName = (address: string) => normalizeAddress(address).replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
 
-/** `body`: the message already in memory (SpooledMessage.bytes), sparing a read of `bodyPath`. */
-export async function storeMessage(storeDir: string, folder: Folder, recipients: readonly string[], header: string, bodyPath: string, body?: Buffer | null): Promise<StoredMessage> {
+/**
+ * `body`: the message already in memory (SpooledMessage.bytes), sparing a read of `bodyPath`;
+ * `bodySize`: its size on disk when known (SpooledMessage.size), sparing a stat.
+ */
+export async function storeMessage(storeDir: string, folder: Folder, recipients: readonly string[], header: string, bodyPath: string, body?: Buffer | null, bodySize?: number): Promise<StoredMessage> {
   const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
   const paths: string[] = [];
   /** A small body read once for every recipient; null when it is streamed. */
@@ -28,7 +31,7 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
     const final = join(dir, `${id}.eml`);
     const tmp = join(dir, `.${id}.tmp`);
     await ensureDir(dir);
-    small ??= await readSmall(bodyPath);
+    small ??= await readSmall(bodyPath, bodySize);
     try {
       await writeDurably(tmp, header, bodyPath, small);
     } catch (err) {
@@ -95,9 +98,9 @@ function syncDirGrouped(dir: string): Promise<void> {
 }
 
 /** The body when it is small enough to read in one call (a file stream costs ~0.5 ms); null otherwise. */
-async function readSmall(bodyPath: string): Promise<Buffer | null> {
-  // stat, not open: a large body is then opened once, by the stream.
-  if ((await stat(bodyPath)).size > READ_WHOLE_BYTES) return null;
+async function readSmall(bodyPath: string, size?: number): Promise<Buffer | null> {
+  // stat, not open, when the size is not known: a large body is then opened once, by the stream.
+  if ((size ?? (await stat(bodyPath)).size) > READ_WHOLE_BYTES) return null;
   const body = await readFile(bodyPath);
   return body.length <= READ_WHOLE_BYTES ? body : null;
 }

@@ -298,7 +298,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       const folder = (g.marks.folder as Folder | undefined) ?? 'inbox';
       const header = [`Received: from ${g.helo ?? 'unknown'} ([${g.remoteAddress}]) by ${config.hostname} (mxaudit gateway) id ${g.id}; ${new Date().toUTCString()}`, ...g.addHeaders, ''].join('\r\n');
       // The message as the layers left it: in memory unless a layer rewrote the file (bytes is then null).
-      const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool, message.bytes);
+      const stored = await storeMessage(config.storeDir, folder, g.recipients, header, spool, message.bytes, message.size);
       // Handed to the smart host's queue (durable) before the 250; quarantined mail stays here.
       if (relay && folder !== 'quarantine') await relay.enqueue({ id: stored.id, from: g.mailFrom ?? '', recipients: [...g.recipients], file: stored.paths[0] });
       events.emit('stored', g, stored.paths);

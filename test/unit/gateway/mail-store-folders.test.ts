@@ -23,3 +23,20 @@ describe('mail store folders', () => {
     }
   });
 });
+
+describe('mail store body size', () => {
+  it('a known size spares the stat; a large body is stored whole even if the size given was wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxaudit-store-'));
+    try {
+      const body = join(dir, 'body.eml');
+      const big = `Subject: big\r\n\r\n${'y'.repeat(300_000)}\r\n`;
+      writeFileSync(body, big);
+      const right = await storeMessage(join(dir, 'store'), 'inbox', ['bob@example.test'], 'Received: a\r\n', body, null, big.length);
+      const wrong = await storeMessage(join(dir, 'store'), 'inbox', ['bob@example.test'], 'Received: b\r\n', body, null, 10);
+      expect(readFileSync(right.paths[0], 'utf8')).toBe(`Received: a\r\n${big}`);
+      expect(readFileSync(wrong.paths[0], 'utf8')).toBe(`Received: b\r\n${big}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
