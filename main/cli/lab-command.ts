@@ -36,7 +36,8 @@ writes the reference assessment and the reports, prints a summary and stops ever
                 fixed loopback ports for the gateway, the lab DNS (UDP and TCP) and the MTA-STS
                 policy host (default: free ports picked by the system)
   --config FILE gateway configuration (JSON or YAML) over the lab's, to see what a change does
-                to the assessment; a layer's options refine the lab's for that layer
+                to the assessment; a layer's options refine the lab's for that layer (the
+                listener stays the lab's: loopback, --smtp-port)
   -q, --quiet   no progress on stderr
 
 The reference gateway in its default configuration has no finding of severity low or above;

@@ -96,7 +96,6 @@ function labGatewayConfig(address: string, dir: string, pki: LabPki, o: LabOptio
   return {
     hostname: LAB_HOSTNAME,
     domains: [LAB_DOMAIN],
-    listen: { host: address, port: o.smtpPort ?? 0 },
     storeDir: join(dir, 'store'),
     tls: { enabled: true, key: pki.keyFile, cert: pki.certFile },
     // XCLIENT from loopback lets the traffic generator present outside addresses. Loopback is
@@ -104,6 +103,8 @@ function labGatewayConfig(address: string, dir: string, pki: LabPki, o: LabOptio
     xclientPeers: [address],
     internalNetworks: [],
     ...extra,
+    // Always the lab's loopback listener: its zones and the probe point there (--smtp-port sets the port).
+    listen: { host: address, port: o.smtpPort ?? 0 },
     layers,
   };
 }

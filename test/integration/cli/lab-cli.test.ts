@@ -176,7 +176,8 @@ describe('mxaudit lab (CLI)', () => {
 
   it('a gateway weakened by --config (no recipient lookup) fails self-consistency: exit 1 with a clear message', async () => {
     const config = join(work, 'weak.json');
-    writeFileSync(config, JSON.stringify({ order: layerRegistry.map((l) => l.id).filter((id) => id !== 'recipient-lookup') }));
+    // Its listener setting is ignored: the lab's gateway stays on the lab's loopback port.
+    writeFileSync(config, JSON.stringify({ order: layerRegistry.map((l) => l.id).filter((id) => id !== 'recipient-lookup'), listen: { host: '127.0.0.9', port: 9 } }));
     const r = await mxauditGroup(['lab', '--out', 'weak', '--config', config]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^Self-consistency: FAILED: .*smtp\.accepts-unknown-recipients \((low|medium|high|critical)\)/m);
