@@ -61,7 +61,7 @@ describePostfix.runIf(chromiumAvailable || process.env.CI)('a consultant day in 
   });
 
   it('runs an assessment against a real Postfix with progress and a live transcript', async () => {
-    await page.getByRole('button', { name: 'New assessment' }).last().click();
+    await page.getByRole('main').getByRole('button', { name: 'New assessment' }).click();
     await page.getByRole('textbox', { name: 'Hosts', exact: true }).fill(`${postfix.host}:${postfix.port}`);
     await page.getByLabel('Mail domain').fill(postfix.domain);
     // No DNS is needed for an IP literal; an unreachable resolver proves none is asked.

@@ -38,11 +38,14 @@ export async function createEngagement(page: Page, e: { name: string; client: st
   await page.getByLabel('Client', { exact: true }).fill(e.client);
   await page.getByLabel('Authorized by').fill(e.authorizedBy);
   await page.getByRole('button', { name: 'Create engagement' }).click();
+  // Opened: until then the only "New assessment" button is the screen bar's, without the engagement.
+  await expect.poll(() => page.getByRole('heading', { name: e.name, exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
 }
 
-/** From the open engagement: the New assessment form. */
+/** From the open engagement (its detail panel's button): the New assessment form, for it. */
 export async function openNewAssessment(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'New assessment' }).last().click();
+  await page.getByRole('main').getByRole('button', { name: 'New assessment' }).click();
+  await expect.poll(() => page.getByRole('heading', { name: /^New assessment for / }).isVisible(), { timeout: 15_000 }).toBe(true);
 }
 
 /** Ticks exactly these checks in the check picker. */
