@@ -61,6 +61,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
   const base = await manyFindingsAssessment();
   log(`real assessment: ${base.findings.length} findings (${base.findings.map((f) => f.id).join(', ')})`);
   const dir = mkdtempSync(join(tmpdir(), 'mxaudit-bench-report-'));
+  if (process.env.MXAUDIT_BENCH_KEEP) process.stderr.write(`bench report: inputs kept in ${dir}\n`);
   const rows: Row[] = [];
   try {
     for (const n of opts.sizes ?? [100, 500]) {
@@ -95,7 +96,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       });
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.MXAUDIT_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   log(
     renderTable(

@@ -157,8 +157,10 @@ function Comparison({ m }: { m: ReportModel }) {
           <Text style={styles.h2}>Target vs reference</Text>
           <PdfTable
             head={['Check', 'Fact', 'Target', 'Reference', 'Verdict', 'Findings / note']}
-            rows={m.comparison.rows.map((r, i) => r.map((c, j) => (j === 4 ? <Text style={{ color: verdictColour[m.comparison!.verdicts[i]], fontWeight: 'bold' }}>{c}</Text> : c)))}
-            widths={[1.2, 1.5, 1.5, 1.5, 1.1, 2]}
+            // The verdict is one word per line at most ("not comparable"): a hyphenated token
+            // cannot wrap and ran into the next column.
+            rows={m.comparison.rows.map((r, i) => r.map((c, j) => (j === 4 ? <Text style={{ color: verdictColour[m.comparison!.verdicts[i]], fontWeight: 'bold' }}>{String(c).replace('-', ' ')}</Text> : c)))}
+            widths={[1.1, 1.9, 1.4, 1.4, 1.5, 1.7]}
           />
         </View>
       )}
