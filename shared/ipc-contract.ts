@@ -57,7 +57,7 @@ export const GatewaySessionSchema = z.object({
   remoteAddress: z.string(),
   helo: z.string().nullable(),
   authenticated: z.boolean(),
-  listener: z.string(),
+  listener: z.enum(['mx', 'submission']),
   decisions: z.array(DecisionSchema),
   startedAt: z.string(),
   endedAt: z.string(),

@@ -34,15 +34,7 @@ export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHo
           config = lab.config;
         }
         gateway = await startGateway(config);
-        // When each session began: the gateway's session event may carry it (with the listener);
-        // otherwise the time of its first decision, kept here until it ends.
-        const firstDecision = new Map<string, string>();
-        gateway.events.on('decision', (s) => {
-          if (!firstDecision.has(s.id)) firstDecision.set(s.id, new Date().toISOString());
-        });
-        gateway.events.on('session', (s, meta?: { listener?: 'mx' | 'submission'; startedAt?: Date }) => {
-          const firstSeen = firstDecision.get(s.id);
-          firstDecision.delete(s.id);
+        gateway.events.on('session', (s, meta) => {
           const now = Date.now();
           if (now - windowStart > 1000) {
             windowStart = now;
@@ -50,10 +42,7 @@ export function gatewayHost(post: (m: FromGatewayHost) => void): (m: ToGatewayHo
           }
           if (sentInWindow++ < SESSIONS_PER_SECOND) {
             const endedAt = new Date().toISOString();
-            const startedAt = meta?.startedAt?.toISOString() ?? firstSeen ?? endedAt;
-            // AUTH is offered on the submission listener only: an authenticated session came through it.
-            const listener = meta?.listener ?? (s.authenticated ? 'submission' : gateway?.submission ? 'mx or submission' : 'mx');
-            post({ type: 'session', session: { id: s.id, remoteAddress: s.remoteAddress, helo: s.helo, authenticated: s.authenticated, listener, decisions: s.decisions, startedAt, endedAt } });
+            post({ type: 'session', session: { id: s.id, remoteAddress: s.remoteAddress, helo: s.helo, authenticated: s.authenticated, listener: meta.listener, decisions: s.decisions, startedAt: meta.startedAt.toISOString(), endedAt } });
           }
           countersTimer ??= setTimeout(pushCounters, COUNTERS_EVERY_MS);
         });

@@ -26,7 +26,8 @@ import { openDecisionLog, sessionLogLine, type DecisionLog } from './trace-log.j
 
 export interface GatewayEvents {
   decision: [session: GatewaySession, decision: Decision];
-  session: [session: GatewaySession];
+  /** A session ended: which listener it came to and when it began (for session views). */
+  session: [session: GatewaySession, meta: { listener: 'mx' | 'submission'; startedAt: Date }];
   stored: [session: GatewaySession, paths: string[]];
 }
 
@@ -268,7 +269,7 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
           def.hooks.close?.({ options, state, session: g, resolver: env.resolver, now: env.now, localDomains: env.localDomains });
         }
         log?.append(sessionLogLine(g, kind, startedAt, new Date()));
-        events.emit('session', g);
+        events.emit('session', g, { listener: kind, startedAt });
       },
     });
     // A failed TLS handshake or a reset socket must never take the gateway down.
