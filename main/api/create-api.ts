@@ -9,7 +9,7 @@ import { registry } from '../probe/registry.js';
 import { runAttackSuite, type AttackResult } from '../attack/run-suite.js';
 import { compareAssessments } from '../compare/compare-assessments.js';
 import { toolVersion } from '../version.js';
-import { writeFileAtomic } from '../cli/write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import type { SpawnGatewayProcess } from '../gateway-host/protocol.js';
 import { ApiError } from './api-error.js';
 import { EngagementStore } from './engagement-store.js';

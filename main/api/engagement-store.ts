@@ -11,7 +11,7 @@ import {
   type AssessmentSummary,
   type EngagementRecord,
 } from '../../shared/engagement-record.js';
-import { writeFileAtomic } from '../cli/write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { ApiError } from './api-error.js';
 
 export const newId = () => `${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;

@@ -5,7 +5,7 @@ import { parseTarget } from '../probe/target.js';
 import { runAttackSuite, type AttackResult } from '../attack/run-suite.js';
 import { attackRegistry } from '../attack/registry.js';
 import { UsageError, type CliIo } from './io.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { visible } from '../../shared/visible-text.js';
 
 export const attackHelp = `Usage: mxaudit attack <host[:port]> --rcpt ADDR --i-am-authorized [options]

@@ -6,7 +6,7 @@ import { AssessmentSchema, type Assessment } from '../../shared/assessment.js';
 import { compareAssessments } from '../compare/compare-assessments.js';
 import { formatComparison } from '../compare/comparison-table.js';
 import { referenceAssessment } from '../lab/reference.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { visible } from '../../shared/visible-text.js';
 import { UsageError, type CliIo } from './io.js';
 

@@ -12,7 +12,7 @@ import { probeLab } from '../lab/reference.js';
 import { countStore, reconcile, reconcileEvidence, runTraffic } from '../lab/traffic.js';
 import { formatTrafficStats } from '../lab/traffic-table.js';
 import { writeReports } from '../report/write-reports.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { visible } from '../../shared/visible-text.js';
 import { UsageError, type CliIo } from './io.js';
 

@@ -15,7 +15,7 @@ import type { ProbeOptions } from '../probe/context.js';
 import { defaultProbeOptions, probeOptions } from '../probe/default-options.js';
 import { formatText } from './text-report.js';
 import { readLogo } from '../report/logo.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { UsageError, type CliIo } from './io.js';
 
 export const probeHelp = `Usage: mxaudit probe <host[:port]>... [options]

@@ -2,7 +2,7 @@
 // atomically (temporary file, then rename). Called by `mxaudit report`, `probe`, `lab` and
 // the desktop app.
 import { AssessmentSchema, type Assessment } from '../../shared/assessment.js';
-import { writeFileAtomic } from '../cli/write-file-atomic.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { csvReport } from './csv-report.js';
 import { jsonReport } from './json-report.js';
 import { readLogo } from './logo.js';

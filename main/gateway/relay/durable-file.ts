@@ -1,35 +1,12 @@
 // Files that survive a crash or a power cut once the call returns: written to a temporary name,
 // fsynced, renamed into place, and the directory fsynced so the new name is on disk too.
 import { link, copyFile, open, rename, unlink } from 'node:fs/promises';
+import { syncDir } from '../../fs/write-file-atomic.js';
 import { basename, dirname, join } from 'node:path';
 
-export async function syncDir(dir: string): Promise<void> {
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
-}
-
+export { syncDir } from '../../fs/write-file-atomic.js';
 /** Replaces `path` atomically with `data`, durably. */
-export async function writeDurable(path: string, data: string | Buffer): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await syncDir(dirname(path));
-}
+export { writeFileAtomic as writeDurable } from '../../fs/write-file-atomic.js';
 
 /**
  * Gives `from` a second durable name `to`: a hard link (same file system, no copy), else a

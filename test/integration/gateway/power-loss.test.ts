@@ -94,7 +94,7 @@ afterAll(async () => {
       const link = before(id, 'link into the relay queue', calls.find((c) => /^link/.test(c.name) && c.args.includes(`/messages/${id}.eml"`)), ack);
       const messagesDir = link ? /"([^"]*\/messages)\/[^/"]+"$/.exec(link.args)?.[1] ?? '' : '';
       before(id, 'fsync of the relay messages folder', calls.find((c) => /^f(data)?sync$/.test(c.name) && fdPath(c) === messagesDir && link && c.start >= link.end), ack, link?.end);
-      const entryTmp = calls.find((c) => /^f(data)?sync$/.test(c.name) && fdPath(c).endsWith(`/pending/.${id}.json.tmp`));
+      const entryTmp = calls.find((c) => /^f(data)?sync$/.test(c.name) && new RegExp(`/pending/\\.${id}\\.json\\.[0-9a-f]+\\.tmp$`).test(fdPath(c)));
       before(id, 'fsync of the relay entry', entryTmp, ack);
       const entryRename = before(id, 'rename of the relay entry', calls.find((c) => /^rename/.test(c.name) && c.args.includes(`/pending/${id}.json"`)), ack, entryTmp?.end);
       const pendingDir = entryTmp ? fdPath(entryTmp).replace(/\/[^/]+$/, '') : '';

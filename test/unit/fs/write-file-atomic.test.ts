@@ -3,9 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../main/cli/write-file-atomic.js';
+import { writeFileAtomic } from '../../../main/fs/write-file-atomic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mxaudit-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ describe('writeFileAtomic', () => {
   it.runIf(strace)('fsyncs the data before the rename and the folder after it', () => {
     const target = join(dir, 'b.json');
     const script = join(dir, 'write.mts');
-    writeFileSync(script, `import { writeFileAtomic } from ${JSON.stringify(resolve('main/cli/write-file-atomic.ts'))};\nawait writeFileAtomic(${JSON.stringify(target)}, 'x'.repeat(100000));\n`);
+    writeFileSync(script, `import { writeFileAtomic } from ${JSON.stringify(resolve('main/fs/write-file-atomic.ts'))};\nawait writeFileAtomic(${JSON.stringify(target)}, 'x'.repeat(100000));\n`);
     // One trace file per thread (-ff: no call split by another thread's), merged by time stamp.
     const traces = mkdtempSync(join(dir, 'trace-'));
     const out = execFileSync('strace', ['-ff', '-ttt', '-qq', '-e', 'trace=openat,fsync,fdatasync,rename,renameat,renameat2,close', '-o', join(traces, 't'), resolve('node_modules/.bin/tsx'), script], { encoding: 'utf8', timeout: 60_000 });
@@ -33,7 +33,7 @@ describe('writeFileAtomic', () => {
       .sort((a, b) => parseFloat(a) - parseFloat(b));
     // The temporary file's and the folder's descriptors, from their openat lines.
     const fdOf = (re: RegExp) => lines.map((l) => (re.test(l) ? /= (\d+)$/.exec(l)?.[1] : undefined)).filter(Boolean);
-    const tmpFds = fdOf(new RegExp(`openat\\(.*"${target}\\.[0-9a-f]+\\.tmp", O_WRONLY`));
+    const tmpFds = fdOf(new RegExp(`openat\\(.*"${dir}/\\.${basename(target)}\\.[0-9a-f]+\\.tmp", O_WRONLY`));
     const dirFds = fdOf(new RegExp(`openat\\(.*"${dir}", O_RDONLY`));
     expect(tmpFds).toHaveLength(1);
     expect(dirFds).toHaveLength(1);
