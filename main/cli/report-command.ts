@@ -73,7 +73,7 @@ const asUsageError = (what: string) => (err: unknown): never => {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof LogoError) throw new UsageError(`${what}: ${err.message}`);
   if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOTDIR') {
-    throw new UsageError(`${what}: ${visible((e.path ?? '').replace(/\.[0-9a-f]{12}\.tmp$/, ''), 200)}: ${e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : 'not a regular file path'}`);
+    throw new UsageError(`${what}: ${visible((e.path ?? '').replace(/(^|\/)\.([^/]+)\.[0-9a-f]{12}\.tmp$/, '$1$2'), 200)}: ${e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : 'not a regular file path'}`);
   }
   throw err;
 };
