@@ -4,6 +4,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { writeReports } from '../main/report/write-reports.js';
 import type { Assessment } from '../shared/assessment.js';
 
+// As `mxaudit` runs it (main/cli/bin.mjs): React's production build.
+process.env.NODE_ENV ??= 'production';
 const [input, pdf] = process.argv.slice(2);
 const assessment = JSON.parse(readFileSync(input, 'utf8')) as Assessment;
 const started = performance.now();

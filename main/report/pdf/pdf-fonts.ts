@@ -3,6 +3,7 @@
 // symbols and box drawing. Registered once per process.
 import { Font } from '@react-pdf/renderer';
 import { fontFile } from '../app-root.js';
+import { reuseResolvedFonts } from './pdf-font-reuse.js';
 
 export const SANS = 'DejaVu Sans';
 export const MONO = 'DejaVu Sans Mono';
@@ -17,6 +18,7 @@ let registered = false;
 
 export function registerFonts(): void {
   if (registered) return;
+  reuseResolvedFonts();
   Font.register({ family: SANS, fonts: [{ src: SANS_FILE }, { src: fontFile('DejaVuSans-Bold.ttf'), fontWeight: 'bold' }] });
   Font.register({ family: MONO, src: MONO_FILE });
   // No hyphenation of ordinary words; only over-long tokens (hostile lines, hashes) are split.
