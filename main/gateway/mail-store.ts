@@ -54,15 +54,26 @@ export async function storeMessage(storeDir: string, folder: Folder, recipients:
   return { id, paths };
 }
 
-/** Folders known to exist with durable entries: no mkdir per message. */
-const knownDirs = new Set<string>();
+/**
+ * Folders made durable in this process, or being made so: no mkdir per message. Concurrent first
+ * deliveries to a new folder all wait for the same creation and parent fsyncs.
+ */
+const knownDirs = new Map<string, Promise<void>>();
 
-async function ensureDir(dir: string): Promise<void> {
-  if (knownDirs.has(dir)) return;
-  // A folder created now is durable only once its parents' entries are on disk too.
-  const created = await mkdir(dir, { recursive: true });
-  if (created) for (let d = dirname(dir); d.length >= dirname(created).length; d = dirname(d)) await syncDir(d);
-  knownDirs.add(dir);
+function ensureDir(dir: string): Promise<void> {
+  let ready = knownDirs.get(dir);
+  if (!ready) {
+    ready = (async () => {
+      const created = await mkdir(dir, { recursive: true });
+      // The folder's entry is durable only once its parents are fsynced: also when it already
+      // existed (a previous run may have crashed between its mkdir and those fsyncs).
+      const top = dirname(created ?? dir);
+      for (let d = dirname(dir); d.length >= top.length; d = dirname(d)) await syncDir(d);
+    })();
+    knownDirs.set(dir, ready);
+    ready.catch(() => knownDirs.delete(dir));
+  }
+  return ready;
 }
 
 /** Writes `tmp` and fsyncs it. */
@@ -113,9 +124,14 @@ async function writeBody(fh: FileHandle, header: string, bodyPath: string, small
     if (bytesWritten !== head.length + small.length) throw new Error(`short write to the store (${bytesWritten} of ${head.length + small.length} bytes)`);
     return;
   }
-  await fh.write(header);
+  await writeAll(fh, Buffer.from(header));
   // Streamed from the spool: a large message is never held whole in memory.
-  for await (const chunk of createReadStream(bodyPath)) await fh.write(chunk as Buffer);
+  for await (const chunk of createReadStream(bodyPath)) await writeAll(fh, chunk as Buffer);
+}
+
+/** Writes all of `data`: a short write is retried, so a full disk ends in an error (ENOSPC), never half a message. */
+async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
+  for (let done = 0; done < data.length; ) done += (await fh.write(data, done, data.length - done)).bytesWritten;
 }
 
 async function syncDir(dir: string): Promise<void> {

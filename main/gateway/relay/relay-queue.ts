@@ -165,8 +165,12 @@ export async function startRelayQueue(config: RelayConfig, deps: { queueDir: str
       out.response = info.response;
     } catch (caught) {
       const err = caught as SmtpError;
-      if (err.rejectedErrors?.length) classify(err.rejectedErrors);
-      else {
+      if (err.rejectedErrors?.length) {
+        classify(err.rejectedErrors);
+        // A recipient the error does not name is neither delivered nor refused: try it later.
+        const named = new Set(err.rejectedErrors.map((r) => r.recipient));
+        for (const rcpt of e.recipients) if (!named.has(rcpt)) out.deferred.push({ rcpt, reason: describe(err) });
+      } else {
         // MAIL FROM or DATA refused (5xx: for good), or 4xx, a timeout, a lost connection: later.
         const list = (err.responseCode ?? 0) >= 500 ? out.permanent : out.deferred;
         for (const rcpt of e.recipients) list.push({ rcpt, reason: describe(err) });
