@@ -2,7 +2,7 @@
 // comparison with the reference, per-host matrix, appendices. Page numbers on every page, a
 // bookmark per section and per finding, the shipped Unicode font. Server text is only ever
 // a Text child: react-pdf draws it as glyphs, nothing in it is interpreted.
-import { Document, Image, Page, Text, View, renderToBuffer, type PageLayoutProps } from '@react-pdf/renderer';
+import { Document, Image, Page, Text, View, renderToBuffer } from '@react-pdf/renderer';
 import type { ReactNode } from 'react';
 import { severities } from '../../../shared/assessment.js';
 import type { FindingView } from '../finding-view.js';
@@ -17,20 +17,7 @@ import { loadWithWordCache } from './pdf-shaping-cache.js';
 import { styles } from './pdf-styles.js';
 import { Section } from './pdf-section.js';
 import { PdfTable } from './pdf-table.js';
-import { PdfFooter } from './pdf-footer.js';
-
-/** Page chrome around every sheet: the footer with the page number. */
-function footerLayout(m: ReportModel) {
-  const title = `${m.title}${m.cover.client ? ` · ${m.cover.client}` : ''}`;
-  return function FooterLayout({ children, pageNumber, totalPages }: PageLayoutProps) {
-    return (
-      <>
-        {children}
-        <PdfFooter left={title} right={`Page ${pageNumber} of ${totalPages}`} />
-      </>
-    );
-  };
-}
+import { PdfFooters } from './pdf-footer.js';
 
 function Meta({ rows }: { rows: [string, string | null][] }) {
   return (
@@ -47,7 +34,8 @@ function Meta({ rows }: { rows: [string, string | null][] }) {
 
 function Cover({ m, logo }: { m: ReportModel; logo?: Logo }) {
   return (
-    <Page size="A4" style={styles.page} layout={footerLayout(m)} bookmark={{ title: 'Cover', fit: true }}>
+    <Page size="A4" style={styles.page} experimentalPagination bookmark={{ title: 'Cover', fit: true }}>
+      <PdfFooters left={`${m.title}${m.cover.client ? ` · ${m.cover.client}` : ''}`} />
       {logo && <Image src={{ data: logo.data, format: logo.mime === 'image/png' ? 'png' : 'jpg' }} style={{ maxHeight: 70, maxWidth: 200, marginBottom: 30, objectFit: 'contain' }} />}
       <View style={{ marginTop: logo ? 60 : 160 }}>
         <Text style={styles.h1}>{m.title}</Text>
@@ -89,12 +77,11 @@ function Summary({ m }: { m: ReportModel }) {
 
 /** A page that wraps onto as many sheets as its content needs, with the footer. */
 function Sheet({ m, bookmark, children }: { m: ReportModel; bookmark: string; children: ReactNode }) {
-  // `layout` selects react-pdf's new pagination engine: content is measured once and packed
-  // into sheets. The old one lays out the rest of a Page again at every sheet break (15 s for
-  // 100 findings) and re-resolved the page-number text's inherited lineHeight on every sheet.
-  // In the new engine a `fixed` absolute footer appears once: page chrome goes in `layout`.
+  // react-pdf's new pagination engine: content is measured once and packed into sheets. The
+  // old one lays out the rest of a Page again at every sheet break (15 s for 100 findings).
+  // The footer is not react-pdf's: pdf-footer.tsx stamps it on every finished page.
   return (
-    <Page size="A4" style={styles.page} wrap layout={footerLayout(m)} bookmark={{ title: bookmark, fit: true }}>
+    <Page size="A4" style={styles.page} wrap experimentalPagination bookmark={{ title: bookmark, fit: true }}>
       {children}
     </Page>
   );

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pdfReport } from '../../../main/report/pdf/pdf-report.js';
-import { columnsFor, PRE_WIDTH_FINDING, wrapLines } from '../../../main/report/pdf/pdf-pre.js';
+import { columnsFor, PRE_WIDTH_FINDING } from '../../../main/report/pdf/pdf-pre.js';
+import { wrapLines } from '../../../main/report/pdf/pdf-canvas.js';
 import { buildReportModel } from '../../../main/report/report-model.js';
 import { assessment, finding } from './assessment-fixture.js';
 
