@@ -4,7 +4,8 @@
 import { Text, View } from '@react-pdf/renderer';
 import type { ReactNode } from 'react';
 import type { Appendices } from '../appendix-model.js';
-import { PdfTable } from './pdf-table.js';
+import { PdfGrid } from './pdf-grid.js';
+import { PdfLabel } from './pdf-label.js';
 import { styles } from './pdf-styles.js';
 import { PdfPre } from './pdf-pre.js';
 import { Section } from './pdf-section.js';
@@ -72,14 +73,14 @@ function OtherAppendices({ a }: { a: Appendices }) {
     <View>
       {a.certificates.length > 0 && (
         <Section bookmark="Certificate chains">
-          <Text style={styles.h3}>Certificate chains</Text>
+          <PdfLabel text="Certificate chains" size={11} style={{ marginTop: 8, marginBottom: 4 }} />
           {a.certificates.map((c) => (
             <View key={c.host}>
               <Text style={styles.h4}>{c.host}</Text>
               {c.chain.map((cert) => (
                 <View key={cert.position} wrap={false}>
-                  <Text style={{ fontWeight: 'bold' }}>{cert.position}</Text>
-                  <PdfTable head={['Field', 'Value']} rows={cert.rows} widths={[1, 4]} />
+                  <PdfLabel text={cert.position} size={9} />
+                  <PdfGrid head={['Field', 'Value']} rows={cert.rows} widths={[1, 5]} />
                 </View>
               ))}
             </View>
@@ -88,43 +89,42 @@ function OtherAppendices({ a }: { a: Appendices }) {
       )}
       {a.dnsbl.length > 0 && (
         <Section bookmark="DNS block lists">
-          <Text style={styles.h3}>DNS block lists</Text>
+          <PdfLabel text="DNS block lists" size={11} style={{ marginTop: 8, marginBottom: 4 }} />
           {a.dnsbl.map((d) => (
             <View key={d.host}>
               <Text style={styles.h4}>{d.host}</Text>
-              <PdfTable head={['List', 'Address', 'Status', 'Codes', 'Meaning']} rows={d.rows} widths={[3, 2, 1.3, 2, 4]} />
+              <PdfGrid head={['List', 'Address', 'Status', 'Codes', 'Meaning']} rows={d.rows} widths={[3, 2, 1.3, 2, 4]} />
             </View>
           ))}
         </Section>
       )}
       {a.spf && (
         <Section bookmark="SPF include tree">
-          <Text style={styles.h3}>SPF include tree</Text>
+          <PdfLabel text="SPF include tree" size={11} style={{ marginTop: 8, marginBottom: 4 }} />
           <Text style={styles.p}>{`${a.spf.domain}: ${a.spf.lookups} DNS lookups, ${a.spf.voidLookups} void lookups.`}</Text>
-          <PdfTable
+          <PdfGrid
             head={['Domain', 'Via', 'Lookups', 'Record']}
             rows={a.spf.nodes.map((n) => [`${'  '.repeat(n.depth)}${n.depth ? '└ ' : ''}${n.domain}`, n.via, n.lookups, n.error ? `${n.record}  [${n.error}]` : n.record])}
             widths={[3, 1, 1, 6]}
-            mono
           />
         </Section>
       )}
       {a.ehlo.length > 0 && (
         <Section bookmark="EHLO before and after STARTTLS">
-          <Text style={styles.h3}>EHLO before and after STARTTLS</Text>
+          <PdfLabel text="EHLO before and after STARTTLS" size={11} style={{ marginTop: 8, marginBottom: 4 }} />
           {a.ehlo.map((e) => (
             <View key={e.host}>
               <Text style={styles.h4}>{e.host}</Text>
               {e.banner && <Text style={[styles.mono, { marginBottom: 2 }]}>{`Greeting: ${e.banner}`}</Text>}
-              <PdfTable head={['Extension', 'Before TLS', 'After TLS']} rows={e.rows} widths={[1, 2, 2]} mono />
+              <PdfGrid head={['Extension', 'Before TLS', 'After TLS']} rows={e.rows} widths={[1, 2, 2]} />
             </View>
           ))}
         </Section>
       )}
       {a.dns.length > 0 && (
         <Section bookmark="DNS records of the domain">
-          <Text style={styles.h3}>DNS records of the domain</Text>
-          <PdfTable head={['Fact', 'Value']} rows={a.dns} widths={[1, 4]} mono />
+          <PdfLabel text="DNS records of the domain" size={11} style={{ marginTop: 8, marginBottom: 4 }} />
+          <PdfGrid head={['Fact', 'Value']} rows={a.dns} widths={[1, 4]} />
         </Section>
       )}
       {!a.certificates.length && !a.dnsbl.length && !a.spf && !a.ehlo.length && !a.dns.length && <Text>No TLS, block list, SPF, EHLO or DNS facts were collected.</Text>}

@@ -4,6 +4,8 @@ import { MONO, SANS } from './pdf-fonts.js';
 /** Preformatted text (pdf-pre.tsx draws it itself): size and line pitch in points. */
 export const PRE_FONT_SIZE = 7;
 export const PRE_LINE_HEIGHT = 9.1;
+/** A4's width less the page's horizontal padding: the width of the page's content. */
+export const CONTENT_WIDTH = 595.28 - 2 * 44;
 
 export const styles = StyleSheet.create({
   page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
@@ -12,10 +14,11 @@ export const styles = StyleSheet.create({
   h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, paddingBottom: 3, borderBottomWidth: 1.5, borderBottomColor: '#1f2937' },
   h3: { fontSize: 11, fontWeight: 'bold', marginTop: 8, marginBottom: 4 },
   h4: { fontSize: 9.5, fontWeight: 'bold', marginTop: 6, marginBottom: 2 },
+  /** A heading as the first run of its paragraph's Text. */
+  runH4: { fontSize: 9.5, fontWeight: 'bold' },
   p: { marginBottom: 4 },
   note: { color: '#4b5563', fontSize: 8 },
   mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
-  pre: { backgroundColor: '#f3f4f6', padding: 4, borderWidth: 0.5, borderColor: '#d1d5db' },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
   finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
   metaRow: { flexDirection: 'row', marginBottom: 3 },
