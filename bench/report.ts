@@ -1,12 +1,15 @@
 // The report suite: time and peak memory of the PDF report for 100 and 500 findings. The
 // findings are a real assessment's (the engine against a real Postfix with many findings),
 // replicated over more hosts so that every host has its own transcripts, as a large multi-MX
-// assessment would. Each render runs in a fresh child process (its peak RSS is the figure);
-// `mxaudit report --pdf` through the built CLI is timed too (start-up included).
+// assessment would. Each run is `mxaudit report --pdf` from the built CLI in a fresh child
+// process (bench/report-child.mjs): the PDF step as the command reports it (loading react-pdf,
+// layout, render, write), the whole command, peak RSS and CPU; and once more through
+// `mxaudit` itself for the wall time with node's start-up.
 // Goal (issue 7): 100 findings under 2 s. Speed is reported, never asserted.
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import type { Assessment } from '../shared/assessment.js';
 import { postfixAvailable } from '../test/support/postfix.js';
@@ -44,6 +47,7 @@ interface Row {
   findings: number;
   pages: number;
   renderMs: number;
+  commandMs: number;
   cpuMs: number;
   maxRssMb: number;
   cliMs: number;
@@ -71,7 +75,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       const cli: number[] = [];
       for (let r = 0; r < opts.runs; r++) {
         const pdf = join(dir, `${n}-${r}.pdf`);
-        const child = await runProcess(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/report-child.ts'), input, pdf], { timeoutMs: opts.timeoutMs, cwd: ROOT });
+        const child = await runProcess(process.execPath, [join(ROOT, 'bench/report-child.mjs'), pathToFileURL(join(ROOT, 'out/main/cli.js')).href, input, pdf], { timeoutMs: opts.timeoutMs, cwd: ROOT });
         if (child.code !== 0) {
           process.stderr.write(`bench report: render of ${n} findings failed: ${child.error ?? child.stderr.slice(0, 2000)}\n`);
           return 2;
@@ -89,6 +93,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
         findings: n,
         pages,
         renderMs: median(runs.map((x) => x.renderMs)),
+        commandMs: median(runs.map((x) => x.commandMs)),
         cpuMs: median(runs.map((x) => x.cpuMs)),
         maxRssMb: Math.max(...runs.map((x) => x.maxRssMb)),
         cliMs: median(cli),
@@ -100,15 +105,15 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
   }
   log(
     renderTable(
-      ['findings', 'pages', 'render (median)', 'CPU', 'peak RSS', 'mxaudit report (wall)', 'PDF size'],
-      rows.map((r) => [String(r.findings), String(r.pages), `${(r.renderMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${r.maxRssMb.toFixed(0)} MB`, `${(r.cliMs / 1000).toFixed(2)} s`, `${(r.bytes / 1024).toFixed(0)} KiB`]),
+      ['findings', 'pages', 'PDF step (median)', 'report command', 'CPU', 'peak RSS', 'mxaudit report (wall, node start-up incl.)', 'PDF size'],
+      rows.map((r) => [String(r.findings), String(r.pages), `${(r.renderMs / 1000).toFixed(2)} s`, `${(r.commandMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${r.maxRssMb.toFixed(0)} MB`, `${(r.cliMs / 1000).toFixed(2)} s`, `${(r.bytes / 1024).toFixed(0)} KiB`]),
     ),
   );
   // Wall times on a shared machine stretch with its load: the figures are read against it.
   const load = loadavg().map((l) => l.toFixed(1));
   log(`machine load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${availableParallelism()} cores`);
   const hundred = rows.find((r) => r.findings === 100);
-  if (hundred) log(`goal: 100 findings under ${GOAL_MS / 1000} s: render ${(hundred.renderMs / 1000).toFixed(2)} s, ${hundred.renderMs <= GOAL_MS ? 'met' : 'NOT met'}`);
+  if (hundred) log(`goal: 100 findings under ${GOAL_MS / 1000} s: PDF step ${(hundred.renderMs / 1000).toFixed(2)} s, ${hundred.renderMs <= GOAL_MS ? 'met' : 'NOT met'} (whole command ${(hundred.commandMs / 1000).toFixed(2)} s, with node's start-up ${(hundred.cliMs / 1000).toFixed(2)} s)`);
   mkdirSync(dirname(opts.jsonPath), { recursive: true });
   writeFileSync(opts.jsonPath, `${JSON.stringify({ suite: 'report', when: new Date().toISOString(), runs: opts.runs, goalMs: GOAL_MS, loadAverage: loadavg(), rows }, null, 2)}\n`);
   log(`results written to ${opts.jsonPath}`);

@@ -67,14 +67,18 @@ export function drawMonoLines(p: Painter, lines: string[], x: number, y: number,
   lines.forEach((l, i) => l && p.text(l, x, y + i * pitch + centre, { lineBreak: false }));
 }
 
-/** Cuts lines longer than `cols` characters, at the last space of the line when there is one near the end. */
-export function wrapLines(lines: string[], cols: number): string[] {
+/**
+ * Cuts lines longer than `cols` characters, at the last space that leaves at least
+ * `minFill` of the line filled (transcripts: 0.6, so a line is not cut short of its width;
+ * table cells: any space, so words stay whole), else at the column.
+ */
+export function wrapLines(lines: string[], cols: number, minFill = 0.6): string[] {
   const out: string[] = [];
   for (const line of lines) {
     let rest = [...line.replace(/\t/g, '    ')];
     while (rest.length > cols) {
       const space = rest.lastIndexOf(' ', cols);
-      const cut = space > cols * 0.6 ? space + 1 : cols;
+      const cut = space > 0 && space >= cols * minFill ? space + 1 : cols;
       out.push(rest.slice(0, cut).join('').trimEnd());
       rest = rest.slice(cut);
     }

@@ -18,13 +18,20 @@ export interface PdfLabelProps {
   /** Margins around the line. */
   style?: Style;
   minPresenceAhead?: number;
+  /** A rule under the words (link captions). */
+  underline?: boolean;
 }
 
 /** A one-line label; cut with an ellipsis if the column is narrower than the words. */
-export function PdfLabel({ text, size, bold = true, colour = INK, style, minPresenceAhead }: PdfLabelProps) {
+export function PdfLabel({ text, size, bold = true, colour = INK, style, minPresenceAhead, underline }: PdfLabelProps) {
   const paint = (p: Painter, width: number) => {
+    const shown = fitSans(text, width, size, bold);
     p.font(fontObject(SANS, bold), size).fillColor(colour);
-    p.text(fitSans(text, width, size, bold), 0, 0, { lineBreak: false });
+    p.text(shown, 0, 0, { lineBreak: false });
+    if (underline) {
+      const y = size * 1.02;
+      p.moveTo(0, y).lineTo(sansWidth(shown, size, bold), y).lineWidth(size / 16).strokeColor(colour).stroke();
+    }
     return null;
   };
   return <Canvas style={{ ...style, height: size * LINE_EM }} minPresenceAhead={minPresenceAhead} paint={paint as (p: unknown, w: number) => null} />;

@@ -18,6 +18,7 @@ import { loadWithWordCache } from './pdf-shaping-cache.js';
 import { styles } from './pdf-styles.js';
 import { Section } from './pdf-section.js';
 import { PdfTable } from './pdf-table.js';
+import { PdfGrid } from './pdf-grid.js';
 import { PdfFooters } from './pdf-footer.js';
 
 function Meta({ rows }: { rows: [string, string | null][] }) {
@@ -155,7 +156,7 @@ function Comparison({ m }: { m: ReportModel }) {
       {m.hostMatrix && (
         <Section bookmark={{ title: 'Hosts compared', fit: true }} break={Boolean(m.comparison)}>
           <Text style={styles.h2}>Hosts compared</Text>
-          <PdfTable head={['', ...m.hostMatrix.columns]} rows={m.hostMatrix.rows.map((r) => [r.label, ...r.cells])} widths={[2, ...m.hostMatrix.columns.map(() => 1.2)]} />
+          <PdfGrid head={['', ...m.hostMatrix.columns]} rows={m.hostMatrix.rows.map((r) => [r.label, ...r.cells])} widths={[2, ...m.hostMatrix.columns.map(() => 1.2)]} />
         </Section>
       )}
     </Sheet>

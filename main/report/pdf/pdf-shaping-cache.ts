@@ -57,11 +57,27 @@ export function cacheWordShaping(font: ShapingFont): void {
   };
 }
 
+/**
+ * fontkit computes these on every read (a getter reading a parsed table through another
+ * getter), and text layout reads unitsPerEm for every run and glyph: kept as plain values.
+ */
+const CONSTANT_METRICS = ['unitsPerEm', 'ascent', 'descent', 'lineGap', 'capHeight', 'xHeight', 'underlinePosition', 'underlineThickness'];
+
+export function pinMetrics(font: object): void {
+  for (const key of CONSTANT_METRICS) {
+    const value: unknown = (font as Record<string, unknown>)[key];
+    if (typeof value === 'number') Object.defineProperty(font, key, { value, writable: true, enumerable: true, configurable: true });
+  }
+}
+
 /** Loads the registered fonts of these families and weights and gives each the word cache. */
 export async function loadWithWordCache(faces: { fontFamily: string; fontWeight?: number }[]): Promise<void> {
   for (const face of faces) {
     await Font.load(face);
     const data = Font.getFont(face)?.data as unknown as ShapingFont | null;
-    if (data && typeof data.layout === 'function') cacheWordShaping(data);
+    if (data && typeof data.layout === 'function') {
+      cacheWordShaping(data);
+      pinMetrics(data);
+    }
   }
 }

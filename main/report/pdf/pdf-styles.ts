@@ -7,6 +7,9 @@ export const PRE_LINE_HEIGHT = 9.1;
 /** A4's width less the page's horizontal padding: the width of the page's content. */
 export const CONTENT_WIDTH = 595.28 - 2 * 44;
 
+/** Grey of notes and captions. */
+export const NOTE = '#4b5563';
+
 export const styles = StyleSheet.create({
   page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
   footer: { position: 'absolute', bottom: 20, left: 44, right: 44, height: 10 },
@@ -17,7 +20,9 @@ export const styles = StyleSheet.create({
   /** A heading as the first run of its paragraph's Text. */
   runH4: { fontSize: 9.5, fontWeight: 'bold' },
   p: { marginBottom: 4 },
-  note: { color: '#4b5563', fontSize: 8 },
+  note: { color: NOTE, fontSize: 8 },
+  /** A note as a run inside a heading's Text (normal weight). */
+  noteRun: { color: NOTE, fontSize: 8, fontWeight: 'normal' },
   mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
   finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
