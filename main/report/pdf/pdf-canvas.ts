@@ -42,11 +42,21 @@ export function fontObject(family: string, bold = false): unknown {
   return data;
 }
 
+/** Widths in em, per weight and text: labels, badges and page numbers repeat on every page. */
+const emWidths = new Map<string, number>();
+
 /** Width in points of one line in the sans font (loaded by pdfReport before rendering). */
 export function sansWidth(text: string, size: number, bold = false): number {
-  const font = Font.getFont({ fontFamily: SANS, fontWeight: bold ? 700 : 400 })?.data as unknown as Shaper | null;
-  if (!font?.layout) return text.length * size * 0.62;
-  return (font.layout(text).positions.reduce((w, p) => w + p.xAdvance, 0) / font.unitsPerEm) * size;
+  const key = `${bold ? 'b' : 'r'}${text}`;
+  let em = emWidths.get(key);
+  if (em === undefined) {
+    const font = Font.getFont({ fontFamily: SANS, fontWeight: bold ? 700 : 400 })?.data as unknown as Shaper | null;
+    if (!font?.layout) return text.length * size * 0.62; // not loaded yet: an estimate, not remembered
+    em = font.layout(text).positions.reduce((w, p) => w + p.xAdvance, 0) / font.unitsPerEm;
+    if (emWidths.size >= 5000) emWidths.clear();
+    emWidths.set(key, em);
+  }
+  return em * size;
 }
 
 /** The text cut at whole characters to fit `room` points, an ellipsis marking the cut. */
