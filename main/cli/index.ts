@@ -2,6 +2,7 @@
 import { UsageError, type CliIo } from './io.js';
 import { visible } from '../../shared/visible-text.js';
 import { toolVersion } from '../version.js';
+import { tuneForOneShot } from './one-shot-tuning.js';
 
 const help = `mxaudit ${toolVersion}: mail server security tester
 
@@ -19,8 +20,12 @@ Commands:
 
 Run 'mxaudit <command> --help' for a command's options.`;
 
+/** Commands that run once and exit (the rest serve until stopped). */
+const ONE_SHOT = new Set(['probe', 'attack', 'lab', 'compare', 'report']);
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (ONE_SHOT.has(command ?? '')) tuneForOneShot();
   try {
     switch (command) {
       // Each command is loaded when used: a probe does not pay for the gateway's modules at start-up.
