@@ -15,6 +15,7 @@ import { PdfFinding } from './pdf-finding.js';
 import { PdfBadge } from './pdf-label.js';
 import { MONO, registerFonts, SANS } from './pdf-fonts.js';
 import { loadWithWordCache } from './pdf-shaping-cache.js';
+import { glyphGuard, mapStrings } from './pdf-glyphs.js';
 import { styles } from './pdf-styles.js';
 import { Section } from './pdf-section.js';
 import { PdfTable } from './pdf-table.js';
@@ -179,5 +180,5 @@ export function pdfDocument(m: ReportModel, logo?: Logo) {
 export async function pdfReport(m: ReportModel, logo?: Logo): Promise<Buffer> {
   registerFonts();
   await loadWithWordCache([{ fontFamily: SANS }, { fontFamily: SANS, fontWeight: 700 }, { fontFamily: MONO }]);
-  return renderToBuffer(pdfDocument(m, logo));
+  return renderToBuffer(pdfDocument(mapStrings(m, glyphGuard()), logo));
 }
