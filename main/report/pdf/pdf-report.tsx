@@ -79,7 +79,7 @@ function Summary({ m }: { m: ReportModel }) {
 }
 
 /** A page that wraps onto as many sheets as its content needs, with the footer. */
-function Sheet({ m, bookmark, children }: { m: ReportModel; bookmark: string; children: ReactNode }) {
+function Sheet({ bookmark, children }: { bookmark: string; children: ReactNode }) {
   // react-pdf's new pagination engine: content is measured once and packed into sheets. The
   // old one lays out the rest of a Page again at every sheet break (15 s for 100 findings).
   // The footer is not react-pdf's: pdf-footer.tsx stamps it on every finished page.
@@ -102,14 +102,14 @@ function Findings({ m }: { m: ReportModel }) {
   const groups = findingGroups(m.findings);
   if (!groups.length) {
     return (
-      <Sheet m={m} bookmark="Findings">
+      <Sheet bookmark="Findings">
         <Text style={styles.h2}>Findings</Text>
         <Text>No findings.</Text>
       </Sheet>
     );
   }
   return groups.map((g, i) => (
-    <Sheet key={g.title} m={m} bookmark={g.title}>
+    <Sheet key={g.title} bookmark={g.title}>
       {i === 0 && <Text style={styles.h2}>{`Findings (${m.total})`}</Text>}
       <Text style={styles.h3}>{g.title}</Text>
       {g.findings.map((f) => (
@@ -121,7 +121,7 @@ function Findings({ m }: { m: ReportModel }) {
 
 function Overview({ m }: { m: ReportModel }) {
   return (
-    <Sheet m={m} bookmark="Executive summary">
+    <Sheet bookmark="Executive summary">
       <Summary m={m} />
       <Section bookmark={{ title: 'Scope and authorization', fit: true }} style={{ marginTop: 16 }}>
         <Text style={styles.h2} minPresenceAhead={60}>Scope and authorization</Text>
@@ -141,7 +141,7 @@ function Overview({ m }: { m: ReportModel }) {
 function Comparison({ m }: { m: ReportModel }) {
   if (!m.comparison && !m.hostMatrix) return null;
   return (
-    <Sheet m={m} bookmark={m.comparison ? 'Target vs reference' : 'Hosts compared'}>
+    <Sheet bookmark={m.comparison ? 'Target vs reference' : 'Hosts compared'}>
       {m.comparison && (
         <View>
           <Text style={styles.h2}>Target vs reference</Text>
@@ -172,7 +172,7 @@ export function pdfDocument(m: ReportModel, logo?: Logo) {
       <Overview m={m} />
       <Findings m={m} />
       <Comparison m={m} />
-      <PdfAppendices a={m.appendices} page={(bookmark, children) => <Sheet key={bookmark} m={m} bookmark={bookmark}>{children}</Sheet>} />
+      <PdfAppendices a={m.appendices} page={(bookmark, children) => <Sheet key={bookmark} bookmark={bookmark}>{children}</Sheet>} />
     </Document>
   );
 }

@@ -12,7 +12,6 @@ export const NOTE = '#4b5563';
 
 export const styles = StyleSheet.create({
   page: { fontFamily: SANS, fontSize: 9, paddingTop: 42, paddingBottom: 48, paddingHorizontal: 44, color: '#1f2937' },
-  footer: { position: 'absolute', bottom: 20, left: 44, right: 44, height: 10 },
   h1: { fontSize: 22, fontWeight: 'bold', marginBottom: 10 },
   h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, paddingBottom: 3, borderBottomWidth: 1.5, borderBottomColor: '#1f2937' },
   h3: { fontSize: 11, fontWeight: 'bold', marginTop: 8, marginBottom: 4 },
@@ -20,11 +19,9 @@ export const styles = StyleSheet.create({
   /** A heading as the first run of its paragraph's Text. */
   runH4: { fontSize: 9.5, fontWeight: 'bold' },
   p: { marginBottom: 4 },
-  note: { color: NOTE, fontSize: 8 },
   /** A note as a run inside a heading's Text (normal weight). */
   noteRun: { color: NOTE, fontSize: 8, fontWeight: 'normal' },
   mono: { fontFamily: MONO, fontSize: 7, lineHeight: 1.3 },
-  badge: { alignSelf: 'flex-start', paddingHorizontal: 5, paddingVertical: 1, borderRadius: 2, fontSize: 7.5, fontWeight: 'bold' },
   finding: { borderLeftWidth: 4, paddingLeft: 8, marginBottom: 12 },
   metaRow: { flexDirection: 'row', marginBottom: 3 },
   metaKey: { width: 110, fontWeight: 'bold' },
