@@ -1,7 +1,6 @@
 // The reference gateway: smtp-server as the protocol engine, our layers deciding each phase,
 // a decision trace per session, counters per layer, and the mail store behind the 250.
 import { EventEmitter } from 'node:events';
-import { unlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { createSessionControl, type ControlReply, type EarlyTalk, type LimitKind
 import { earlyTalkerGate } from './connection/early-talker.js';
 import type { Reply } from './reply-map.js';
 import type { Phase, SpooledMessage } from './define-layer.js';
-import { createSpooledMessage } from './content/spooled-message.js';
+import { createSpooledMessage, releaseSpool, removeNow } from './content/spooled-message.js';
 import { spoolData } from './data-spool.js';
 import { startRelayQueue, type RelayQueue } from './relay/relay-queue.js';
 import { createResolver, type DnsResolver } from '../net/resolver.js';
@@ -305,13 +304,9 @@ export async function startGateway(input: unknown, deps: GatewayDeps = {}): Prom
       events.emit('stored', g, stored.paths);
       return { ...out.reply, text: `${out.reply.text}: queued as ${stored.id}` };
     } finally {
-      // A metadata operation on a file just written: done at once, not through the thread pool.
-      // Small mail no layer asked a file for was never written.
-      if (!message || message.onDisk) try {
-        unlinkSync(spool);
-      } catch {
-        /* not written (client gone) or already removed */
-      }
+      // Answered, refused or the client gone: the spool file goes, once no layer still writes it.
+      if (message) releaseSpool(message);
+      else removeNow(spool);
     }
   };
 
