@@ -90,7 +90,7 @@ export default defineCheck<O>({
       const staged = canary ? (canary.accepted ? ' The canary message was accepted after DATA.' : ` The canary message was refused after DATA (${canary.dataReply}): the server may accept and then discard.`) : ' Verdict staged at RCPT (no DATA sent).';
       findings.push({
         outcome: 'smtp.open-relay',
-        detail: `${relayed.length} of ${attempts.filter((a) => a.pair.external).length} external envelopes accepted${viaTls ? ' after STARTTLS' : ''}: ${relayed.map((a) => `<${a.pair.from}> -> <${a.pair.to}>`).join(', ')}.${staged}`,
+        detail: `${relayed.length} of ${attempts.filter((a) => a.pair.external).length} external envelopes accepted${viaTls ? ' after STARTTLS' : ''}: ${envelopeList(relayed.map((a) => a.pair))}.${staged}`,
         evidence: { transcript, accepted: relayed.map((a) => ({ from: a.pair.from, to: a.pair.to, reply: a.reply, label: a.pair.label })) },
       });
     }
@@ -189,4 +189,13 @@ async function sendCanary(ctx: ProbeContext, to: string): Promise<{ to: string; 
   } finally {
     await opened.session.quit();
   }
+}
+
+/** Envelopes named in the finding's text: the first few; every accepted one is in its evidence. */
+const ENVELOPES_NAMED = 3;
+
+function envelopeList(pairs: { from: string; to: string }[]): string {
+  const named = pairs.slice(0, ENVELOPES_NAMED).map((p) => `<${p.from}> -> <${p.to}>`).join(', ');
+  const more = pairs.length - ENVELOPES_NAMED;
+  return more > 0 ? `${named} and ${more} more (all listed in the evidence)` : named;
 }

@@ -41,6 +41,10 @@ describePostfix('open-relay check against real Postfix', () => {
     expect(f.evidence.transcript!.some((l) => / <- 250 2\.1\.5 Ok$/.test(l))).toBe(true);
     expect(f.evidence.transcript!.some((l) => /-> DATA/.test(l))).toBe(false);
     expect(f.description).toMatch(/Verdict staged at RCPT/);
+    // The text names the first three envelopes; the evidence keeps every one.
+    expect(accepted.length).toBeGreaterThan(3);
+    expect(f.description.match(/ -> </g)).toHaveLength(3);
+    expect(f.description).toContain(`and ${accepted.length - 3} more (all listed in the evidence)`);
   });
 
   it('relay that opens only after STARTTLS is found (530 first, then upgrade)', async () => {
