@@ -41,7 +41,7 @@ export async function writeReports(assessment: Assessment, targets: ReportTarget
   const logo = meta.logo ? await readLogo(meta.logo) : undefined;
   const written: string[] = [];
   const write = async (format: string, path: string, make: () => string | Buffer | Promise<string | Buffer>) => {
-    progress(`${format}: rendering ${valid.findings.length} findings`);
+    progress(`${format}: rendering ${valid.findings.length} finding${valid.findings.length === 1 ? '' : 's'}`);
     const started = performance.now();
     await writeFileAtomic(path, await make());
     progress(`${format}: written to ${path} (${Math.round(performance.now() - started)} ms)`);
