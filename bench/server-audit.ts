@@ -7,16 +7,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tallyDestinations, type DestinationTally } from '../test/support/strace-destinations.js';
 
-export interface ServerAudit {
-  /** Remote addresses with port (ip:port), with count. */
-  destinations: Record<string, number>;
-  offLoopback: string[];
-  /** Anything sent to port 53: the lab DNS listens on a high port, so this is a system resolver. */
-  port53: string[];
-}
-
-const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^::ffff:127\./i.test(addr);
+export type ServerAudit = DestinationTally;
 
 export async function auditServerDuring<T>(pids: number[], tag: string, run: () => Promise<T>): Promise<{ result: T; audit: ServerAudit }> {
   if (pids.length === 0) throw new Error('no server process to audit');
@@ -30,17 +23,7 @@ export async function auditServerDuring<T>(pids: number[], tag: string, run: () 
     const result = await run();
     strace.kill('SIGINT'); // detaches, the server runs on
     await exited;
-    const audit: ServerAudit = { destinations: {}, offLoopback: [], port53: [] };
-    for (const line of readFileSync(log, 'utf8').split('\n')) {
-      const port = /sin6?_port=htons\((\d+)\)/.exec(line)?.[1];
-      for (const m of line.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)) {
-        const a = m[1] ?? m[2];
-        const key = port ? `${a}:${port}` : a;
-        audit.destinations[key] = (audit.destinations[key] ?? 0) + 1;
-        if (!isLoopback(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
-        if (port === '53' && !audit.port53.includes(key)) audit.port53.push(key);
-      }
-    }
+    const audit: ServerAudit = tallyDestinations(readFileSync(log, 'utf8'));
     return { result, audit };
   } finally {
     if (strace.exitCode === null) strace.kill('SIGKILL');

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { runProcess, type NetworkAudit } from './lib.js';
+import { isLoopbackAddress, lineDestinations } from '../test/support/strace-destinations.js';
 
 // ---------------------------------------------------------------------------
 // Process groups: lib.ts runs every child as a process group now; the old names stay for callers.
@@ -28,7 +29,6 @@ export interface ProcessTreeAudit extends NetworkAudit {
 }
 
 const NETWORK_CLIENTS = ['curl', 'wget', 'dig', 'host', 'nslookup', 'drill', 'avahi-resolve', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'ping'];
-const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^::ffff:127\./i.test(addr);
 
 /** Runs the command under `strace -f` (untimed) and reports every network destination and program it used. */
 export async function auditProcessTree(cmd: string, args: string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }, tag: string): Promise<ProcessTreeAudit> {
@@ -75,12 +75,11 @@ export async function auditProcessTree(cmd: string, args: string[], opts: { time
         continue;
       }
       if (call !== 'bind') {
-        const port = /sin6?_port=htons\((\d+)\)/.exec(line)?.[1];
-        const addrs = [...line.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+        const { port, addrs } = lineDestinations(line);
         for (const a of addrs) {
           const key = port ? `${a}:${port}` : a;
           audit.destinations[key] = (audit.destinations[key] ?? 0) + 1;
-          if (!isLoopback(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
+          if (!isLoopbackAddress(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
         }
         if (port === '53') audit.dnsPackets++;
         const unix = /sun_path="([^"]*)"/.exec(line)?.[1];

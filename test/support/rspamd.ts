@@ -13,6 +13,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
+import { tallyDestinations, type DestinationTally } from './strace-destinations.js';
 
 export const RSPAMD_BIN = '/usr/bin/rspamd';
 const RSPAMD_USER = '_rspamd';
@@ -55,11 +56,7 @@ export interface RspamdInstance {
 }
 
 /** Where rspamd's processes connected or sent to, from strace's connect/sendto/sendmsg lines. */
-export interface TrafficAudit {
-  /** ip:port (or ip) with how often. */
-  destinations: Record<string, number>;
-  offLoopback: string[];
-}
+export type TrafficAudit = DestinationTally;
 
 export interface RspamdOptions {
   /** `127.0.0.1:PORT` of the DNS server rspamd may ask (the tests' dns2 server). */
@@ -70,22 +67,6 @@ export interface RspamdOptions {
 
 export const STRACE_BIN = '/usr/bin/strace';
 const TRACED_CALLS = 'connect,sendto,sendmsg,sendmmsg';
-const isLoopback = (addr: string) => /^127\./.test(addr) || addr === '::1' || /^::ffff:127\./i.test(addr);
-
-/** strace lines to destinations: AF_INET and AF_INET6 addresses (unix sockets are local by nature). */
-export function auditTrace(text: string): TrafficAudit {
-  const audit: TrafficAudit = { destinations: {}, offLoopback: [] };
-  for (const line of text.split('\n')) {
-    const port = /sin6?_port=htons\((\d+)\)/.exec(line)?.[1];
-    for (const m of line.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)) {
-      const a = m[1] ?? m[2];
-      const key = port ? `${a}:${port}` : a;
-      audit.destinations[key] = (audit.destinations[key] ?? 0) + 1;
-      if (!isLoopback(a) && !audit.offLoopback.includes(key)) audit.offLoopback.push(key);
-    }
-  }
-  return audit;
-}
 
 const freePort = () =>
   new Promise<number>((ok, fail) => {
@@ -190,7 +171,7 @@ export async function startRspamd(opts: RspamdOptions): Promise<RspamdInstance> 
         signalGroup('SIGKILL');
         await groupGone(pgid, 5_000);
       }
-      const audit = traced && existsSync(traceFile) ? auditTrace(readFileSync(traceFile, 'utf8')) : null;
+      const audit = traced && existsSync(traceFile) ? tallyDestinations(readFileSync(traceFile, 'utf8')) : null;
       rmSync(dir, { recursive: true, force: true });
       return audit;
     })());
