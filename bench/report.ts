@@ -6,7 +6,7 @@
 // layout, render, write), the whole command, peak RSS and CPU; and once more through
 // `mxaudit` itself for the wall time with node's start-up.
 // Goal (issue 7): 100 findings under 2 s. Speed is reported, never asserted.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,8 @@ export interface ReportBenchOptions {
   sizes?: number[];
   build: boolean;
   jsonPath: string;
+  /** Another built checkout whose `mxaudit report --pdf` is timed interleaved with this one's. */
+  baseline?: string;
 }
 
 /** `n` findings from the real ones, a new host every time the real set is used up. */
@@ -51,6 +53,8 @@ interface Row {
   cpuMs: number;
   maxRssMb: number;
   cliMs: number;
+  /** The baseline checkout's `mxaudit report` wall time (median), with --report-baseline. */
+  baselineMs?: number;
   bytes: number;
 }
 
@@ -62,6 +66,11 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
     return 2;
   }
   if (!ensureBuilt(ROOT, join(ROOT, 'out/main/cli.js'), opts.build, log)) return 2;
+  const baselineCli = opts.baseline ? join(resolve(opts.baseline), 'main/cli/bin.mjs') : undefined;
+  if (opts.baseline && !(existsSync(baselineCli!) && existsSync(join(resolve(opts.baseline), 'out/main/cli.js')))) {
+    process.stderr.write(`bench report: --report-baseline ${opts.baseline} is not a built mxaudit checkout (needs main/cli/bin.mjs and out/main/cli.js: run npm run build there)\n`);
+    return 2;
+  }
   const base = await manyFindingsAssessment();
   log(`real assessment: ${base.findings.length} findings (${base.findings.map((f) => f.id).join(', ')})`);
   const dir = mkdtempSync(join(tmpdir(), 'mxaudit-bench-report-'));
@@ -73,6 +82,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       writeFileSync(input, JSON.stringify(replicate(base, n)));
       const runs: Omit<Row, 'findings' | 'pages' | 'cliMs'>[] = [];
       const cli: number[] = [];
+      const baseline: number[] = [];
       for (let r = 0; r < opts.runs; r++) {
         const pdf = join(dir, `${n}-${r}.pdf`);
         const child = await runProcess(process.execPath, [join(ROOT, 'bench/report-child.mjs'), pathToFileURL(join(ROOT, 'out/main/cli.js')).href, input, pdf], { timeoutMs: opts.timeoutMs, cwd: ROOT });
@@ -87,6 +97,14 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
           return 2;
         }
         cli.push(viaCli.ms);
+        if (baselineCli) {
+          const old = await runProcess(process.execPath, [baselineCli, 'report', input, '--pdf', join(dir, `${n}-baseline.pdf`), '-q'], { timeoutMs: opts.timeoutMs, cwd: opts.baseline });
+          if (old.code !== 0) {
+            process.stderr.write(`bench report: the baseline's mxaudit report failed: ${old.error ?? old.stderr.slice(0, 2000)}\n`);
+            return 2;
+          }
+          baseline.push(old.ms);
+        }
       }
       const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [join(dir, `${n}-0.pdf`)]).toString())?.[1] ?? NaN);
       rows.push({
@@ -97,6 +115,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
         cpuMs: median(runs.map((x) => x.cpuMs)),
         maxRssMb: Math.max(...runs.map((x) => x.maxRssMb)),
         cliMs: median(cli),
+        ...(baseline.length ? { baselineMs: median(baseline) } : {}),
         bytes: runs[0].bytes,
       });
     }
@@ -109,6 +128,9 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       rows.map((r) => [String(r.findings), String(r.pages), `${(r.renderMs / 1000).toFixed(2)} s`, `${(r.commandMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${r.maxRssMb.toFixed(0)} MB`, `${(r.cliMs / 1000).toFixed(2)} s`, `${(r.bytes / 1024).toFixed(0)} KiB`]),
     ),
   );
+  for (const r of rows) {
+    if (r.baselineMs !== undefined) log(`${r.findings} findings, mxaudit report wall vs ${opts.baseline}: ${(r.cliMs / 1000).toFixed(2)} s vs ${(r.baselineMs / 1000).toFixed(2)} s (ratio ${(r.cliMs / r.baselineMs).toFixed(2)}x, interleaved)`);
+  }
   // Wall times on a shared machine stretch with its load: the figures are read against it.
   const load = loadavg().map((l) => l.toFixed(1));
   log(`machine load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${availableParallelism()} cores`);

@@ -61,6 +61,10 @@ Options:
   --servers L         gateway suite: mxaudit,haraka,postfix,smtp-sink (default all four)
   --gateway-json FILE where to write the results of the gateway suite (default
                       bench/results/gateway.json)
+  --report-baseline DIR
+                      report suite: also time \`mxaudit report --pdf\` of another built checkout
+                      (e.g. a git worktree of an older commit, after npm run build there),
+                      interleaved with this one on the same inputs, and print the ratio
   -h, --help          this text`;
 
 function fail(message: string): never {
@@ -91,6 +95,7 @@ try {
       size: { type: 'string', default: '4096' },
       servers: { type: 'string', default: 'mxaudit,haraka,postfix,smtp-sink' },
       'gateway-json': { type: 'string' },
+      'report-baseline': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -172,7 +177,7 @@ if (suite === 'all' || suite === 'gateway') {
   );
 }
 if (suite === 'all' || suite === 'report') {
-  code = Math.max(code, await runReportBench({ runs, timeoutMs: Math.round(timeoutSec * 1000), build: values.build && !runProbe && !runTls, jsonPath: join(ROOT, 'bench/results/report.json') }));
+  code = Math.max(code, await runReportBench({ runs, timeoutMs: Math.round(timeoutSec * 1000), build: values.build && !runProbe && !runTls, jsonPath: join(ROOT, 'bench/results/report.json'), baseline: values['report-baseline'] }));
 }
 if (suite === 'all' || suite === 'ui') {
   code = Math.max(code, await runUiBench({ runs, messages, concurrency, timeoutMs: Math.round(timeoutSec * 1000), jsonPath: join(ROOT, 'bench/results/ui.json') }));
