@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { z } from 'zod';
 import type { RelayConfig } from './relay-config.js';
@@ -65,6 +66,9 @@ interface Attempt {
 }
 
 type SmtpError = Error & { responseCode?: number; response?: string; code?: string; rejectedErrors?: SmtpError[]; recipient?: string };
+
+/** A recipient as nodemailer writes it in RCPT TO, and so names it in a refusal. */
+const wireSpelling = (rcpt: string): string => new MimeNode().setEnvelope({ to: [rcpt] }).getEnvelope().to[0] ?? rcpt;
 
 const describe = (e: SmtpError) => (e.response ? e.response.replace(/[\r\n]+/g, ' ').slice(0, 500) : `${e.code ? `${e.code}: ` : ''}${e.message}`.slice(0, 500));
 
@@ -150,17 +154,26 @@ export async function startRelayQueue(config: RelayConfig, deps: { queueDir: str
 
   const attempt = async (e: Entry): Promise<Attempt> => {
     const out: Attempt = { delivered: [], permanent: [], deferred: [], response: '' };
+    // Replies name recipients in nodemailer's spelling (domain normalized, duplicates merged):
+    // each is mapped back to the recipients the queue was given.
+    const given = new Map<string, string[]>();
+    for (const rcpt of e.recipients) {
+      const wire = wireSpelling(rcpt);
+      given.set(wire, [...(given.get(wire) ?? []), rcpt]);
+    }
+    /** The recipients given that the errors name. */
+    const named = (errs: SmtpError[]) => new Set(errs.flatMap((err) => given.get(err.recipient ?? '') ?? []));
     const classify = (errs: SmtpError[]) => {
       for (const err of errs) {
-        const rcpt = err.recipient ?? '';
-        ((err.responseCode ?? 0) >= 500 ? out.permanent : out.deferred).push({ rcpt, reason: describe(err) });
+        const wire = err.recipient ?? '';
+        for (const rcpt of given.get(wire) ?? [wire]) ((err.responseCode ?? 0) >= 500 ? out.permanent : out.deferred).push({ rcpt, reason: describe(err) });
       }
     };
     try {
       const info = await transport.sendMail({ envelope: { from: e.from, to: e.recipients }, raw: createReadStream(messagePath(e.id)) });
       const rejected = (info.rejectedErrors ?? []) as SmtpError[];
       classify(rejected);
-      const refused = new Set(rejected.map((r) => r.recipient));
+      const refused = named(rejected);
       out.delivered = e.recipients.filter((r) => !refused.has(r));
       out.response = info.response;
     } catch (caught) {
@@ -168,8 +181,8 @@ export async function startRelayQueue(config: RelayConfig, deps: { queueDir: str
       if (err.rejectedErrors?.length) {
         classify(err.rejectedErrors);
         // A recipient the error does not name is neither delivered nor refused: try it later.
-        const named = new Set(err.rejectedErrors.map((r) => r.recipient));
-        for (const rcpt of e.recipients) if (!named.has(rcpt)) out.deferred.push({ rcpt, reason: describe(err) });
+        const refused = named(err.rejectedErrors);
+        for (const rcpt of e.recipients) if (!refused.has(rcpt)) out.deferred.push({ rcpt, reason: describe(err) });
       } else {
         // MAIL FROM or DATA refused (5xx: for good), or 4xx, a timeout, a lost connection: later.
         const list = (err.responseCode ?? 0) >= 500 ? out.permanent : out.deferred;

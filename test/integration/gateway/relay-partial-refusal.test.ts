@@ -52,4 +52,38 @@ describe('relay queue: recipients a refusal does not name', () => {
     const records = readdirSync(join(queueDir, 'failed')).filter((f) => f.endsWith('.json'));
     expect(records.map((f) => JSON.parse(readFileSync(join(queueDir, 'failed', f), 'utf8')).recipients)).toEqual([['gone@lab.test']]);
   });
+
+  // nodemailer lower-cases the domain on the wire, and its refusal names the wire spelling: the
+  // queue must still know which recipient it was given, both when others are accepted (the
+  // message goes) and when every RCPT is refused (the message fails before DATA).
+  for (const othersFirstTry of [null, { code: 451, text: '4.3.0 Try again later' }]) {
+    const when = othersFirstTry ? 'every recipient refused on the first try' : 'the others accepted';
+    it(`a recipient refused in another spelling fails as given, once, and is not counted delivered (${when})`, { timeout: 30_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mxaudit-relay-spelling-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      mkdirSync(join(dir, 'store'));
+      const file = join(dir, 'store', 's1.eml');
+      writeFileSync(file, 'Subject: spelling\r\n\r\nbody\r\n');
+      const sink = await startSmtpSink({
+        rcpt: (to, attempt) => (to.toLowerCase() === 'gone@lab.test' ? { code: 550, text: '5.1.1 No such user' } : attempt === 1 ? othersFirstTry : null),
+      });
+      cleanups.push(() => sink.stop());
+      const queueDir = join(dir, 'queue');
+      const q = await startRelayQueue(RelayConfigSchema.parse({ host: '127.0.0.1', port: sink.port, starttls: 'never', retryInitialSeconds: 0.05, retryMaxSeconds: 0.2, timeoutSeconds: 5 }), { queueDir, hostname: 'mx.lab.test' });
+      cleanups.push(() => q.stop());
+      const delivered: string[] = [];
+      const failed: string[] = [];
+      q.events.on('delivered', (_id, rcpts) => delivered.push(...rcpts));
+      q.events.on('failed', (_id, rcpts) => failed.push(...rcpts));
+
+      await q.enqueue({ id: 's1', from: 'a@example.org', recipients: ['Gone@LAB.TEST', 'b@Lab.Test'], file });
+      await expect.poll(() => q.pending(), { timeout: 10_000 }).toBe(0);
+
+      expect(failed).toEqual(['Gone@LAB.TEST']);
+      expect(delivered).toEqual(['b@Lab.Test']);
+      expect(sink.messages.map((m) => m.to)).toEqual([['b@lab.test']]);
+      const records = readdirSync(join(queueDir, 'failed')).filter((f) => f.endsWith('.json'));
+      expect(records.map((f) => JSON.parse(readFileSync(join(queueDir, 'failed', f), 'utf8')).recipients)).toEqual([['Gone@LAB.TEST']]);
+    });
+  }
 });
