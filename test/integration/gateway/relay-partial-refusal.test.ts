@@ -17,6 +17,22 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A relay queue in `dir`/queue towards the sink, with the recipients it reports delivered and failed. */
+async function queueTo(sink: { port: number }, dir: string) {
+  const queueDir = join(dir, 'queue');
+  const q = await startRelayQueue(RelayConfigSchema.parse({ host: '127.0.0.1', port: sink.port, starttls: 'never', retryInitialSeconds: 0.05, retryMaxSeconds: 0.2, timeoutSeconds: 5 }), { queueDir, hostname: 'mx.lab.test' });
+  cleanups.push(() => q.stop());
+  const delivered: string[] = [];
+  const failed: string[] = [];
+  q.events.on('delivered', (_id, rcpts) => delivered.push(...rcpts));
+  q.events.on('failed', (_id, rcpts) => failed.push(...rcpts));
+  const failedRecords = () =>
+    readdirSync(join(queueDir, 'failed'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(queueDir, 'failed', f), 'utf8')).recipients);
+  return { q, delivered, failed, failedRecords };
+}
+
 describe('relay queue: recipients a refusal does not name', () => {
   it('are retried and delivered; the refused one fails with a record; none is dropped', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mxaudit-relay-partial-'));
@@ -31,13 +47,7 @@ describe('relay queue: recipients a refusal does not name', () => {
       rcpt: (to, attempt) => (to === 'gone@lab.test' ? { code: 550, text: '5.1.1 No such user' } : attempt === 1 ? { code: 451, text: '4.3.0 Try again later' } : null),
     });
     cleanups.push(() => sink.stop());
-    const queueDir = join(dir, 'queue');
-    const q = await startRelayQueue(RelayConfigSchema.parse({ host: '127.0.0.1', port: sink.port, starttls: 'never', retryInitialSeconds: 0.05, retryMaxSeconds: 0.2, timeoutSeconds: 5 }), { queueDir, hostname: 'mx.lab.test' });
-    cleanups.push(() => q.stop());
-    const delivered: string[] = [];
-    const failed: string[] = [];
-    q.events.on('delivered', (_id, rcpts) => delivered.push(...rcpts));
-    q.events.on('failed', (_id, rcpts) => failed.push(...rcpts));
+    const { q, delivered, failed, failedRecords } = await queueTo(sink, dir);
 
     // Carol@LAB.TEST is the same mailbox as Carol@lab.test: nodemailer sends one RCPT for both,
     // and its refusal names only the one spelling.
@@ -49,8 +59,7 @@ describe('relay queue: recipients a refusal does not name', () => {
     // Each recipient accounted for: delivered or failed, none left out of both.
     expect(recipients.filter((r) => !delivered.includes(r) && !failed.includes(r))).toEqual([]);
     expect(sink.messages.map((m) => [m.to, m.data.equals(bytes)])).toEqual([[['b@lab.test', 'Carol@lab.test'], true]]);
-    const records = readdirSync(join(queueDir, 'failed')).filter((f) => f.endsWith('.json'));
-    expect(records.map((f) => JSON.parse(readFileSync(join(queueDir, 'failed', f), 'utf8')).recipients)).toEqual([['gone@lab.test']]);
+    expect(failedRecords()).toEqual([['gone@lab.test']]);
   });
 
   // nodemailer lower-cases the domain on the wire, and its refusal names the wire spelling: the
@@ -68,13 +77,7 @@ describe('relay queue: recipients a refusal does not name', () => {
         rcpt: (to, attempt) => (to.toLowerCase() === 'gone@lab.test' ? { code: 550, text: '5.1.1 No such user' } : attempt === 1 ? othersFirstTry : null),
       });
       cleanups.push(() => sink.stop());
-      const queueDir = join(dir, 'queue');
-      const q = await startRelayQueue(RelayConfigSchema.parse({ host: '127.0.0.1', port: sink.port, starttls: 'never', retryInitialSeconds: 0.05, retryMaxSeconds: 0.2, timeoutSeconds: 5 }), { queueDir, hostname: 'mx.lab.test' });
-      cleanups.push(() => q.stop());
-      const delivered: string[] = [];
-      const failed: string[] = [];
-      q.events.on('delivered', (_id, rcpts) => delivered.push(...rcpts));
-      q.events.on('failed', (_id, rcpts) => failed.push(...rcpts));
+      const { q, delivered, failed, failedRecords } = await queueTo(sink, dir);
 
       await q.enqueue({ id: 's1', from: 'a@example.org', recipients: ['Gone@LAB.TEST', 'b@Lab.Test'], file });
       await expect.poll(() => q.pending(), { timeout: 10_000 }).toBe(0);
@@ -82,8 +85,7 @@ describe('relay queue: recipients a refusal does not name', () => {
       expect(failed).toEqual(['Gone@LAB.TEST']);
       expect(delivered).toEqual(['b@Lab.Test']);
       expect(sink.messages.map((m) => m.to)).toEqual([['b@lab.test']]);
-      const records = readdirSync(join(queueDir, 'failed')).filter((f) => f.endsWith('.json'));
-      expect(records.map((f) => JSON.parse(readFileSync(join(queueDir, 'failed', f), 'utf8')).recipients)).toEqual([['Gone@LAB.TEST']]);
+      expect(failedRecords()).toEqual([['Gone@LAB.TEST']]);
     });
   }
 });
