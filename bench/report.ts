@@ -53,8 +53,8 @@ interface Row {
   cpuMs: number;
   maxRssMb: number;
   cliMs: number;
-  /** The baseline checkout's `mxaudit report` wall time (median), with --report-baseline. */
-  baselineMs?: number;
+  /** With --report-baseline: the other checkout's figures, measured the same way, interleaved. */
+  baseline?: { renderMs: number; cpuMs: number; maxRssMb: number; cliMs: number };
   bytes: number;
 }
 
@@ -82,7 +82,7 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       writeFileSync(input, JSON.stringify(replicate(base, n)));
       const runs: Omit<Row, 'findings' | 'pages' | 'cliMs'>[] = [];
       const cli: number[] = [];
-      const baseline: number[] = [];
+      const baseline: { child: Omit<Row, 'findings' | 'pages' | 'cliMs'>; cliMs: number }[] = [];
       for (let r = 0; r < opts.runs; r++) {
         const pdf = join(dir, `${n}-${r}.pdf`);
         const child = await runProcess(process.execPath, [join(ROOT, 'bench/report-child.mjs'), pathToFileURL(join(ROOT, 'out/main/cli.js')).href, input, pdf], { timeoutMs: opts.timeoutMs, cwd: ROOT });
@@ -98,12 +98,15 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
         }
         cli.push(viaCli.ms);
         if (baselineCli) {
-          const old = await runProcess(process.execPath, [baselineCli, 'report', input, '--pdf', join(dir, `${n}-baseline.pdf`), '-q'], { timeoutMs: opts.timeoutMs, cwd: opts.baseline });
+          // The same two measurements of the other checkout's build, right after this one's.
+          const pdfOld = join(dir, `${n}-baseline.pdf`);
+          const child = await runProcess(process.execPath, [join(ROOT, 'bench/report-child.mjs'), pathToFileURL(join(resolve(opts.baseline!), 'out/main/cli.js')).href, input, pdfOld], { timeoutMs: opts.timeoutMs, cwd: opts.baseline });
+          const old = child.code === 0 ? await runProcess(process.execPath, [baselineCli, 'report', input, '--pdf', pdfOld, '-q'], { timeoutMs: opts.timeoutMs, cwd: opts.baseline }) : child;
           if (old.code !== 0) {
             process.stderr.write(`bench report: the baseline's mxaudit report failed: ${old.error ?? old.stderr.slice(0, 2000)}\n`);
             return 2;
           }
-          baseline.push(old.ms);
+          baseline.push({ child: JSON.parse(child.stdout.trim().split('\n').at(-1)!), cliMs: old.ms });
         }
       }
       const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [join(dir, `${n}-0.pdf`)]).toString())?.[1] ?? NaN);
@@ -115,7 +118,16 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
         cpuMs: median(runs.map((x) => x.cpuMs)),
         maxRssMb: Math.max(...runs.map((x) => x.maxRssMb)),
         cliMs: median(cli),
-        ...(baseline.length ? { baselineMs: median(baseline) } : {}),
+        ...(baseline.length
+          ? {
+              baseline: {
+                renderMs: median(baseline.map((b) => b.child.renderMs)),
+                cpuMs: median(baseline.map((b) => b.child.cpuMs)),
+                maxRssMb: Math.max(...baseline.map((b) => b.child.maxRssMb)),
+                cliMs: median(baseline.map((b) => b.cliMs)),
+              },
+            }
+          : {}),
         bytes: runs[0].bytes,
       });
     }
@@ -128,8 +140,11 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<number> 
       rows.map((r) => [String(r.findings), String(r.pages), `${(r.renderMs / 1000).toFixed(2)} s`, `${(r.commandMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${r.maxRssMb.toFixed(0)} MB`, `${(r.cliMs / 1000).toFixed(2)} s`, `${(r.bytes / 1024).toFixed(0)} KiB`]),
     ),
   );
+  const vs = (now: number, then: number, unit: 's' | 'MB') =>
+    unit === 's' ? `${(now / 1000).toFixed(2)} s vs ${(then / 1000).toFixed(2)} s (${(now / then).toFixed(2)}x)` : `${now.toFixed(0)} MB vs ${then.toFixed(0)} MB (${(now / then).toFixed(2)}x)`;
   for (const r of rows) {
-    if (r.baselineMs !== undefined) log(`${r.findings} findings, mxaudit report wall vs ${opts.baseline}: ${(r.cliMs / 1000).toFixed(2)} s vs ${(r.baselineMs / 1000).toFixed(2)} s (ratio ${(r.cliMs / r.baselineMs).toFixed(2)}x, interleaved)`);
+    const b = r.baseline;
+    if (b) log(`${r.findings} findings, this checkout vs ${opts.baseline} (interleaved): PDF step ${vs(r.renderMs, b.renderMs, 's')}, CPU ${vs(r.cpuMs, b.cpuMs, 's')}, peak RSS ${vs(r.maxRssMb, b.maxRssMb, 'MB')}, mxaudit report wall ${vs(r.cliMs, b.cliMs, 's')}`);
   }
   // Wall times on a shared machine stretch with its load: the figures are read against it.
   const load = loadavg().map((l) => l.toFixed(1));
